@@ -60,3 +60,42 @@ def _set_plot_defaults() -> None:
             "font.size": 10,
         }
     )
+
+
+# Minimum major versions the lessons are written for.
+REQUIREMENTS = {
+    "tensorflow": (2, 16),
+    "keras": (3, 0),
+    "ipywidgets": (8, 0),
+    "matplotlib": (3, 8),
+    "numpy": (1, 26),
+}
+
+
+def check_environment() -> bool:
+    """Print one line per requirement (found version, OK or what to do); True if all pass.
+
+    Lesson 0 runs it; run it again whenever something seems off after an upgrade.
+    """
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    rows = [("python", platform.python_version(), _at_least(platform.python_version(), (3, 10)))]
+    for package, minimum in REQUIREMENTS.items():
+        try:
+            found = version(package)
+        except PackageNotFoundError:
+            found = "missing"
+        rows.append((package, found, found != "missing" and _at_least(found, minimum)))
+    for (package, found, ok), minimum in zip(rows, [(3, 10), *REQUIREMENTS.values()], strict=True):
+        wanted = ".".join(map(str, minimum))
+        advice = "OK" if ok else f"needs {wanted} or newer: pip install -r requirements.txt"
+        print(f"{package:<11} {found:<10} {advice}")
+    return all(ok for _, _, ok in rows)
+
+
+def _at_least(found: str, minimum: tuple[int, int]) -> bool:
+    parts = []
+    for piece in found.split(".")[:2]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts) >= minimum

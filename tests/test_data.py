@@ -104,9 +104,7 @@ def write_npz(path: Path) -> tuple[str, tuple[np.ndarray, ...]]:
 
 def idx_bytes(array: np.ndarray) -> bytes:
     """The IDX format: magic (0, 0, 0x08 = uint8, ndim), big-endian sizes, then the bytes."""
-    header = bytes([0, 0, 8, array.ndim]) + b"".join(
-        int(d).to_bytes(4, "big") for d in array.shape
-    )
+    header = bytes([0, 0, 8, array.ndim]) + b"".join(int(d).to_bytes(4, "big") for d in array.shape)
     return header + array.tobytes()
 
 

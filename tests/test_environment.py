@@ -1,0 +1,48 @@
+"""course_utils.setup(), fast mode and the environment check of lesson 0."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import course_utils
+from course_utils import environment
+
+
+def test_setup_makes_runs_repeatable(capsys):
+    import keras
+
+    course_utils.setup(seed=7)
+    first = (np.random.rand(3), keras.random.uniform((3,)).numpy())  # noqa: NPY002
+    course_utils.setup(seed=7)
+    second = (np.random.rand(3), keras.random.uniform((3,)).numpy())  # noqa: NPY002
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert line.startswith("Python ") and "TensorFlow" in line and "Keras" in line
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "42", True])
+def test_setup_rejects_bad_seeds(seed):
+    with pytest.raises(ValueError, match="seed"):
+        course_utils.setup(seed=seed)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("1", True), ("yes", True), ("0", False), ("", False)]
+)
+def test_fast_mode_reads_the_environment(monkeypatch, value, expected):
+    monkeypatch.setenv("COURSE_FAST", value)
+    assert course_utils.fast_mode() is expected
+
+
+def test_check_environment_passes_here_and_fails_on_old_versions(monkeypatch, capsys):
+    assert environment.check_environment() is True
+    monkeypatch.setitem(environment.REQUIREMENTS, "numpy", (99, 0))
+    assert environment.check_environment() is False
+    assert "needs 99.0 or newer" in capsys.readouterr().out
+
+
+def test_version_comparison_tolerates_suffixes():
+    assert environment._at_least("2.21.0rc1", (2, 16))
+    assert not environment._at_least("2.9.1", (2, 16))
