@@ -130,6 +130,22 @@ def load_fashion_mnist(path: str | os.PathLike | None = None) -> Dataset:
     return _maybe_fast(data)
 
 
+def prefetch(dataset: str = "mnist") -> Path:
+    """Download ``"mnist"`` or ``"fashion-mnist"`` into Keras's cache now (Binder's build does).
+
+    Unlike the loaders this never falls back: it raises DataError when it cannot download.
+    """
+    sources = {"mnist": (MNIST_NPZ, ""), "fashion-mnist": (FASHION_IDX, "fashion-mnist")}
+    if dataset not in sources:
+        raise ValueError(f"dataset must be one of {sorted(sources)}, got {dataset!r}")
+    files, subdir = sources[dataset]
+    try:
+        _from_cache_or_download(dataset, files, subdir)
+    except _Offline as why:
+        raise DataError(f"Could not download {dataset} ({why}).") from None
+    return keras_cache_dir() / subdir
+
+
 def as_model_input(images: np.ndarray) -> np.ndarray:
     """uint8 images ``(N, 28, 28)`` -> float32 in [0, 1] with a channel axis ``(N, 28, 28, 1)``.
 

@@ -344,3 +344,14 @@ def test_import_does_not_import_tensorflow():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_prefetch_downloads_or_says_why(fake_mnist, server, monkeypatch, closed_port_url):
+    folder = data.prefetch("mnist")
+    assert (folder / "mnist.npz").exists() and server.requests == ["/mnist.npz"]
+    (folder / "mnist.npz").unlink()
+    monkeypatch.setenv("COURSE_DATA_URL", closed_port_url)
+    with pytest.raises(data.DataError, match="Could not download mnist"):
+        data.prefetch("mnist")
+    with pytest.raises(ValueError, match="dataset must be one of"):
+        data.prefetch("cifar")
