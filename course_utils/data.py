@@ -146,6 +146,24 @@ def prefetch(dataset: str = "mnist") -> Path:
     return keras_cache_dir() / subdir
 
 
+def sample_photo(gray: bool = False, size: int | None = None) -> np.ndarray:
+    """A real photograph for the kernel demos (introduced in lesson 1): Grace Hopper, 512x600.
+
+    It ships with matplotlib, so it works offline. Returns uint8 RGB ``(H, W, 3)``, or
+    ``(H, W)`` with ``gray=True``; ``size`` shrinks the longer side to that many pixels.
+    """
+    from matplotlib import cbook  # noqa: PLC0415
+    from PIL import Image  # noqa: PLC0415  (Pillow comes with matplotlib)
+
+    if size is not None and (not isinstance(size, int) or size < 8):
+        raise ValueError(f"size must be an int of at least 8 pixels, got {size!r}")
+    with Image.open(cbook.get_sample_data("grace_hopper.jpg")) as photo:
+        photo = photo.convert("L" if gray else "RGB")
+        if size is not None:
+            photo.thumbnail((size, size), Image.Resampling.LANCZOS)
+        return np.asarray(photo, dtype=np.uint8).copy()
+
+
 def as_model_input(images: np.ndarray) -> np.ndarray:
     """uint8 images ``(N, 28, 28)`` -> float32 in [0, 1] with a channel axis ``(N, 28, 28, 1)``.
 

@@ -355,3 +355,13 @@ def test_prefetch_downloads_or_says_why(fake_mnist, server, monkeypatch, closed_
         data.prefetch("mnist")
     with pytest.raises(ValueError, match="dataset must be one of"):
         data.prefetch("cifar")
+
+
+def test_sample_photo_shapes_and_errors():
+    rgb = data.sample_photo()
+    assert rgb.dtype == np.uint8 and rgb.ndim == 3 and rgb.shape[2] == 3
+    small = data.sample_photo(gray=True, size=64)
+    assert small.ndim == 2 and max(small.shape) == 64
+    assert small.std() > 20  # a photograph, not a flat image
+    with pytest.raises(ValueError, match="size"):
+        data.sample_photo(size=2)
