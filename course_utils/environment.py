@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
+import sys
 
 FAST_ENV = "COURSE_FAST"
 
@@ -28,8 +30,9 @@ def setup(seed: int = 42, quiet: bool = True) -> None:
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     _set_plot_defaults()
 
-    import keras  # noqa: PLC0415  (deferred on purpose: `import course_utils` stays light)
-    import tensorflow as tf  # noqa: PLC0415
+    with _silence_native_stderr(quiet):
+        import keras  # noqa: PLC0415  (deferred on purpose: `import course_utils` stays light)
+        import tensorflow as tf  # noqa: PLC0415
 
     if quiet:
         tf.get_logger().setLevel("ERROR")
@@ -45,6 +48,28 @@ def setup(seed: int = 42, quiet: bool = True) -> None:
         f"Keras {keras.__version__} | seed {seed}" + (" | fast mode" if fast_mode() else "")
     )
     print(line)
+
+
+@contextlib.contextmanager
+def _silence_native_stderr(quiet: bool):
+    """Hide what TensorFlow's C++ core prints while it loads (CUDA probes, oneDNN notes).
+
+    It writes straight to file descriptor 2, which Jupyter shows under the cell, and it no
+    longer honours TF_CPP_MIN_LOG_LEVEL for these lines. Python errors still surface: they
+    are raised, not printed.
+    """
+    if not quiet or "tensorflow" in sys.modules:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _set_plot_defaults() -> None:

@@ -17,6 +17,7 @@ float64 inputs stay float64; anything else (float32, uint8, int) is computed as 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -120,24 +121,21 @@ def output_size(
     With D = 1 that is the familiar (H - F + 2P) / S + 1. ``padding`` is P (an int),
     a (before, after) pair, ``"valid"`` (P = 0) or ``"same"`` (output ceil(H / S)).
     """
-    input_size, kernel_size = (
-        _positive(input_size, "input_size"),
-        _positive(kernel_size, "kernel_size"),
-    )
-    stride, dilation = _positive(stride, "stride"), _positive(dilation, "dilation")
+    h, f = _positive(input_size, "input_size"), _positive(kernel_size, "kernel_size")
+    s, d = _positive(stride, "stride"), _positive(dilation, "dilation")
     if isinstance(padding, str):
         if _padding_mode(padding) == "same":
-            return math.ceil(input_size / stride)
+            return math.ceil(h / s)
         before = after = 0
     else:
         before, after = _pad_amounts(padding, "padding")
-    padded, span = input_size + before + after, dilation * (kernel_size - 1) + 1
+    padded, span = h + before + after, d * (f - 1) + 1
     if span > padded:
         raise ValueError(
-            f"kernel_size {kernel_size} (covering {span} pixels) is larger than the padded "
+            f"kernel_size {f} (covering {span} pixels) is larger than the padded "
             f"input ({padded} pixels)"
         )
-    return (padded - span) // stride + 1
+    return (padded - span) // s + 1
 
 
 def same_padding(input_size: int, kernel_size: int, stride: int = 1, dilation: int = 1) -> Pair:
@@ -146,13 +144,10 @@ def same_padding(input_size: int, kernel_size: int, stride: int = 1, dilation: i
     The output has ceil(H / S) pixels; when the padding needed is odd, the extra pixel goes
     after (bottom/right): ``same_padding(5, 2) == (0, 1)``.
     """
-    input_size, kernel_size = (
-        _positive(input_size, "input_size"),
-        _positive(kernel_size, "kernel_size"),
-    )
-    stride, dilation = _positive(stride, "stride"), _positive(dilation, "dilation")
-    span = dilation * (kernel_size - 1) + 1
-    total = max((math.ceil(input_size / stride) - 1) * stride + span - input_size, 0)
+    h, f = _positive(input_size, "input_size"), _positive(kernel_size, "kernel_size")
+    s, d = _positive(stride, "stride"), _positive(dilation, "dilation")
+    # ceil(H / S) outputs need (outputs - 1) * S + span input pixels; pad the shortfall.
+    total = max((math.ceil(h / s) - 1) * s + d * (f - 1) + 1 - h, 0)
     return total // 2, total - total // 2
 
 
@@ -172,8 +167,8 @@ def _positive(value: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise TypeError(f"{name} should be an int, got {value!r}")
     if value < 1:
-        words = "a dilation of 1 means no gaps" if "dilation" in name else "it must be >= 1"
-        raise ValueError(f"{name} should be a positive int ({words}), got {value}")
+        why = " (1 means no gaps between kernel pixels)" if name.startswith("dilation") else ""
+        raise ValueError(f"{name} should be a positive int{why}, got {value}")
     return int(value)
 
 
@@ -224,7 +219,9 @@ def _explicit_padding(padding: Padding, in_hw: Pair, span: Pair, strides: Pair) 
     return [_pad_amounts(padding, "padding")] * 2
 
 
-def _pad(x: np.ndarray, padding: Padding, span: Pair, strides: Pair, fill: float, what: str):
+def _pad(
+    x: np.ndarray, padding: Padding, span: Pair, strides: Pair, fill: float, what: str
+) -> np.ndarray:
     """Pad height and width of NHWC ``x`` with ``fill``; check the window still fits."""
     pads = _explicit_padding(padding, x.shape[1:3], span, strides)
     padded = tuple(n + b + a for n, (b, a) in zip(x.shape[1:3], pads, strict=True))
@@ -238,7 +235,14 @@ def _pad(x: np.ndarray, padding: Padding, span: Pair, strides: Pair, fill: float
     return np.pad(x, [(0, 0), *pads, (0, 0)], constant_values=fill)
 
 
-def _pool(x, pool_size, strides, padding, reduce, fill: float) -> np.ndarray:
+def _pool(
+    x: np.ndarray,
+    pool_size: int | Pair,
+    strides: int | Pair | None,
+    padding: Padding,
+    reduce: Callable[..., np.ndarray],
+    fill: float,
+) -> np.ndarray:
     x = _as_float(x, "x", 4, NHWC)
     size = _pair(pool_size, "pool_size")
     steps = size if strides is None else _pair(strides, "strides")

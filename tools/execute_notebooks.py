@@ -48,7 +48,7 @@ def execute(path: Path, timeout: int) -> float:
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
-        store_widget_state=False,
+        store_widget_state=True,  # False trips nbclient on Output widgets; the state is dropped below
     ).execute()
     without_widget_views(nb)
     nbformat.write(nb, path)
