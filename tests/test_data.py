@@ -36,6 +36,7 @@ def clean_env(tmp_path, monkeypatch):
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COURSE_DOWNLOAD_TIMEOUT", "5")
+    monkeypatch.setattr(data, "_shown", set())  # notices print once per session
 
 
 class Server:
@@ -365,3 +366,9 @@ def test_sample_photo_shapes_and_errors():
     assert small.std() > 20  # a photograph, not a flat image
     with pytest.raises(ValueError, match="size"):
         data.sample_photo(size=2)
+
+
+def test_offline_notice_is_printed_once_per_session(offline, capsys):
+    data.load_mnist()
+    data.load_mnist()
+    assert capsys.readouterr().out.count("No MNIST download") == 1
