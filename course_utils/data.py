@@ -176,7 +176,9 @@ def as_model_input(images: np.ndarray) -> np.ndarray:
         )
     if images.dtype != np.uint8:
         raise ValueError(f"images should be uint8 (0..255) as loaded, got dtype {images.dtype}")
-    return (images.astype(np.float32) / np.float32(255.0))[..., np.newaxis]
+    scaled = images.astype(np.float32)
+    scaled /= 255.0  # in place: one float copy of the data, not two
+    return scaled[..., np.newaxis]
 
 
 def stratified_subset(
