@@ -15,6 +15,7 @@ import importlib.util
 import io
 import math
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -215,7 +216,7 @@ def tensorboard_link(port: int = 6006) -> str:
 
 
 def start_tensorboard(
-    logdir: str | os.PathLike = "logs", port: int = 6006, timeout: float = 60.0
+    logdir: str | os.PathLike = "logs", port: int | None = None, timeout: float = 60.0
 ) -> subprocess.Popen:
     """Start TensorBoard in the background on ``logdir`` and show a link to it.
 
@@ -223,11 +224,15 @@ def start_tensorboard(
     clickable one in a notebook, the URL in a terminal. Calling it again restarts the
     TensorBoard this kernel started on that port. On Binder it also sets
     ``TENSORBOARD_PROXY_URL`` so that the ``%tensorboard`` magic works there too.
+    Without ``port`` it uses TensorBoard's usual 6006, or the next free port when another
+    program (another notebook's TensorBoard, say) already has it.
     Returns the process; ``stop_tensorboard()`` ends it. (Introduced in lesson 5.)
     """
-    _check_port(port)
     if not isinstance(logdir, str | os.PathLike):
         raise TypeError(f"logdir should be a folder name like 'logs', got {logdir!r}")
+    if port is None:
+        port = _free_port(6006)
+    _check_port(port)
     url = tensorboard_url(port)
     stop_tensorboard(port)
     if _answers(port):
@@ -283,6 +288,17 @@ def stop_tensorboard(port: int | None = None) -> int:
 
 # A TensorBoard left running after the kernel exits would hold the port.
 atexit.register(stop_tensorboard)
+
+
+def _free_port(first: int, tries: int = 50) -> int:
+    """``first``, or the next port after it that no program here listens on."""
+    for port in range(first, first + tries):
+        if port in _SERVERS:  # ours: start_tensorboard restarts it
+            return port
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError(f"Ports {first} to {first + tries - 1} are all taken; pass port=...")
 
 
 def _answers(port: int) -> bool:

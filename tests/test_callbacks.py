@@ -257,3 +257,12 @@ def test_port_taken_by_someone_else(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_default_port_moves_on_when_6006_is_taken(monkeypatch):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        assert callbacks._free_port(taken) != taken
+    assert callbacks._free_port(taken) == taken  # released again
