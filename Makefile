@@ -9,6 +9,8 @@ BIN    := $(VENV)/bin
 COURSE := $(VENV)/.course-installed
 DEV    := $(VENV)/.dev-installed
 PORT   ?= 8888
+# Jupyter refuses to run as root (containers, CI) unless told it is on purpose.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # nbval: run every notebook; compare only cells marked NBVAL_CHECK_OUTPUT (stderr is ignored, see tests/conftest.py)
 NBVAL  := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
@@ -35,7 +37,7 @@ $(DEV): $(COURSE) requirements-dev.txt
 
 lab: $(COURSE)
 	@echo "Opening JupyterLab. If no browser window opens, copy the http://127.0.0.1 URL printed below."
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
 test: $(DEV)
 	$(BIN)/ruff check course_utils tests notebooks benchmarks

@@ -5,17 +5,15 @@ not attempted.
 
 from __future__ import annotations
 
-import runpy
 from pathlib import Path
 
 import keras
-import nbformat
 import pytest
+from exercise_helpers import ExerciseNotebook
 from keras import layers
 
 from course_utils.exercises import State, ____, capstone
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks/exercises/06_capstone.ipynb"
 # What the notebook's earlier cells define (fast mode: 2,000 images of each data set).
 PREAMBLE = """
 import course_utils
@@ -33,20 +31,13 @@ x_train, x_test = data.as_model_input(x_train), data.as_model_input(x_test)
 x_train_fashion = data.as_model_input(x_train_fashion)
 x_test_fashion = data.as_model_input(x_test_fashion)
 """
-
-
-def answer_cell(name: str) -> str:
-    for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
-        if f"answer:capstone.{name}" in cell.metadata.get("tags", []):
-            return cell.source
-    raise AssertionError(f"no answer cell for {name}")
+NOTEBOOK = ExerciseNotebook(capstone, "06_capstone.ipynb", PREAMBLE)
+answer_cell = NOTEBOOK.answer_cell
 
 
 def run_cells(sources: list[str], tmp_path: Path) -> dict:
     """Run cells one after the other, from a file so that inspect can read their code."""
-    path = tmp_path / "cells.py"
-    path.write_text(PREAMBLE + "\n\n".join(sources))
-    return runpy.run_path(str(path))
+    return NOTEBOOK.run_cell("\n\n".join(sources), tmp_path)
 
 
 @pytest.fixture(scope="module")

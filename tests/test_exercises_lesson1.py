@@ -6,18 +6,12 @@ test shows the exact mistake a learner makes and the message they get for it.
 
 from __future__ import annotations
 
-import runpy
-from pathlib import Path
-
-import nbformat
 import numpy as np
 import pytest
+from exercise_helpers import ExerciseNotebook
 
 from course_utils.exercises import State, ____, lesson1
 
-NOTEBOOK = (
-    Path(__file__).resolve().parent.parent / "notebooks/exercises/01_convolution_exercises.ipynb"
-)
 # What the notebook's earlier cells define.
 PREAMBLE = """
 import numpy as np
@@ -26,26 +20,8 @@ from course_utils.exercises import ____
 
 sobel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype="float32")
 """
-
-
-def run_cell(source: str, tmp_path: Path) -> dict:
-    """Run code as a notebook cell would, from a file so that inspect can read its functions."""
-    path = tmp_path / f"cell{len(list(tmp_path.glob('cell*.py')))}.py"
-    path.write_text(PREAMBLE + source)
-    return runpy.run_path(str(path))
-
-
-def answer_cell(name: str) -> str:
-    for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
-        if f"answer:lesson1.{name}" in cell.metadata.get("tags", []):
-            return cell.source
-    raise AssertionError(f"no answer cell for {name}")
-
-
-def with_slip(name: str, old: str, new: str) -> str:
-    code = getattr(lesson1, name).solution_code
-    assert old in code, f"{old!r} is not in the solution of {name}"
-    return code.replace(old, new)
+NOTEBOOK = ExerciseNotebook(lesson1, "01_convolution_exercises.ipynb", PREAMBLE)
+run_cell, answer_cell, with_slip = NOTEBOOK.run_cell, NOTEBOOK.answer_cell, NOTEBOOK.with_slip
 
 
 # --- q1: conv2d -----------------------------------------------------------------------------
@@ -100,14 +76,14 @@ def conv2d(image, kernel):
     ],
 )
 def test_conv2d_slips_get_their_own_message(tmp_path, old, new, message):
-    conv2d = run_cell(with_slip("q1", old, new), tmp_path)["conv2d"]
+    conv2d = run_cell(with_slip("q1", (old, new)), tmp_path)["conv2d"]
     result = lesson1.q1.check(conv2d)
     assert result.state is State.INCORRECT
     assert message in result.message, result.message
 
 
 def test_off_by_one_names_the_sizes(tmp_path):
-    code = with_slip("q1", "- kh + 1", "- kh").replace("- kw + 1", "- kw")
+    code = with_slip("q1", ("- kh + 1", "- kh")).replace("- kw + 1", "- kw")
     message = lesson1.q1.check(run_cell(code, tmp_path)["conv2d"]).message
     assert "is 3x3 but should be 4x4" in message and "6 - 3 + 1 = 4" in message
 
@@ -120,7 +96,7 @@ def test_off_by_one_names_the_sizes(tmp_path):
     ],
 )
 def test_loops_past_the_edge_are_explained(tmp_path, old, new, error):
-    message = lesson1.q1.check(run_cell(with_slip("q1", old, new), tmp_path)["conv2d"]).message
+    message = lesson1.q1.check(run_cell(with_slip("q1", (old, new)), tmp_path)["conv2d"]).message
     assert message.startswith(f"Your function conv2d() raised {error}")
     assert "of your code: out[i, j] = " in message  # the learner's own line
     assert "your loops go one step too far" in message

@@ -5,63 +5,24 @@ Wrong functions are the reference solution with one typical slip put in.
 
 from __future__ import annotations
 
-import runpy
-from pathlib import Path
+from functools import partial
 
-import nbformat
 import numpy as np
 import pytest
+from exercise_helpers import ExerciseNotebook, notebook_tests, with_item
 
 from course_utils import ops
 from course_utils.exercises import State, ____, lesson2
 
-NOTEBOOK = (
-    Path(__file__).resolve().parent.parent
-    / "notebooks/exercises/02_padding_and_strides_exercises.ipynb"
-)
 PREAMBLE = """
 import numpy as np
 
 from course_utils.exercises import ____
 """
-
-
-def run_cell(source: str, tmp_path: Path) -> dict:
-    """Run code as a notebook cell would, from a file so that inspect can read its functions."""
-    path = tmp_path / f"cell{len(list(tmp_path.glob('cell*.py')))}.py"
-    path.write_text(PREAMBLE + source)
-    return runpy.run_path(str(path))
-
-
-def answer_cell(name: str) -> str:
-    for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
-        if f"answer:lesson2.{name}" in cell.metadata.get("tags", []):
-            return cell.source
-    raise AssertionError(f"no answer cell for {name}")
-
-
-def with_slip(name: str, *replacements: tuple[str, str]) -> str:
-    code = getattr(lesson2, name).solution_code
-    for old, new in replacements:
-        assert old in code, f"{old!r} is not in the solution of {name}"
-        code = code.replace(old, new)
-    return code
-
-
+NOTEBOOK = ExerciseNotebook(lesson2, "02_padding_and_strides_exercises.ipynb", PREAMBLE)
+run_cell, with_slip = NOTEBOOK.run_cell, NOTEBOOK.with_slip
 ANSWERS = {"q1": "sizes", "q2": "pad", "q3": "conv2d", "q4": "same_padding", "q5": "shapes"}
-
-
-@pytest.mark.parametrize("name", ANSWERS)
-def test_solutions_are_correct(tmp_path, name):
-    answer = run_cell(getattr(lesson2, name).solution_code, tmp_path)[ANSWERS[name]]
-    assert getattr(lesson2, name).check(answer).state is State.CORRECT
-
-
-@pytest.mark.parametrize("name", ANSWERS)
-def test_placeholders_are_not_attempted(tmp_path, name):
-    assert "____" in answer_cell(name)
-    answer = run_cell(answer_cell(name), tmp_path)[ANSWERS[name]]
-    assert getattr(lesson2, name).check(answer).state is State.NOT_ATTEMPTED
+test_solutions_are_correct, test_placeholders_are_not_attempted = notebook_tests(NOTEBOOK, ANSWERS)
 
 
 def test_the_formula_answers_agree_with_ops():
@@ -75,9 +36,7 @@ RIGHT = [26, 28, 28, 13, 14, 2]
 
 
 def replaced(row: int, value: object) -> list:
-    sizes = list(RIGHT)
-    sizes[row - 1] = value
-    return sizes
+    return with_item(RIGHT, row - 1, value)  # rows are numbered from 1, as in the notebook
 
 
 @pytest.mark.parametrize(
@@ -225,12 +184,7 @@ def test_same_padding_cases_agree_with_tensorflow():
 # --- q5: shapes through a stack -------------------------------------------------------------
 
 SHAPES = [(28, 28, 16), (13, 13, 32), (7, 7, 64), (3, 3, 64), (576,)]
-
-
-def shapes_with(index: int, shape: object) -> list:
-    shapes = list(SHAPES)
-    shapes[index] = shape
-    return shapes
+shapes_with = partial(with_item, SHAPES)
 
 
 @pytest.mark.parametrize(

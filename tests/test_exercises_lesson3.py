@@ -5,57 +5,23 @@ Wrong functions are the reference solution with one typical slip put in.
 
 from __future__ import annotations
 
-import runpy
-from pathlib import Path
+from functools import partial
 
-import nbformat
 import numpy as np
 import pytest
+from exercise_helpers import ExerciseNotebook, notebook_tests, with_item
 
 from course_utils.exercises import State, lesson2, lesson3
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks/exercises/03_pooling_exercises.ipynb"
 PREAMBLE = """
 import numpy as np
 
 from course_utils.exercises import ____
 """
+NOTEBOOK = ExerciseNotebook(lesson3, "03_pooling_exercises.ipynb", PREAMBLE)
+run_cell, with_slip = NOTEBOOK.run_cell, NOTEBOOK.with_slip
 ANSWERS = {"q1": "pooled", "q2": "max_pool", "q3": "shapes"}
-
-
-def run_cell(source: str, tmp_path: Path) -> dict:
-    """Run code as a notebook cell would, from a file so that inspect can read its functions."""
-    path = tmp_path / f"cell{len(list(tmp_path.glob('cell*.py')))}.py"
-    path.write_text(PREAMBLE + source)
-    return runpy.run_path(str(path))
-
-
-def answer_cell(name: str) -> str:
-    for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
-        if f"answer:lesson3.{name}" in cell.metadata.get("tags", []):
-            return cell.source
-    raise AssertionError(f"no answer cell for {name}")
-
-
-def with_slip(name: str, *replacements: tuple[str, str]) -> str:
-    code = getattr(lesson3, name).solution_code
-    for old, new in replacements:
-        assert old in code, f"{old!r} is not in the solution of {name}"
-        code = code.replace(old, new)
-    return code
-
-
-@pytest.mark.parametrize("name", ANSWERS)
-def test_solutions_are_correct(tmp_path, name):
-    answer = run_cell(getattr(lesson3, name).solution_code, tmp_path)[ANSWERS[name]]
-    assert getattr(lesson3, name).check(answer).state is State.CORRECT
-
-
-@pytest.mark.parametrize("name", ANSWERS)
-def test_placeholders_are_not_attempted(tmp_path, name):
-    assert "____" in answer_cell(name)
-    answer = run_cell(answer_cell(name), tmp_path)[ANSWERS[name]]
-    assert getattr(lesson3, name).check(answer).state is State.NOT_ATTEMPTED
+test_solutions_are_correct, test_placeholders_are_not_attempted = notebook_tests(NOTEBOOK, ANSWERS)
 
 
 def test_reference_pooling_matches_tensorflow():
@@ -136,12 +102,7 @@ def test_max_pool_with_numpy_windows_is_correct():
 # --- q3: shapes -----------------------------------------------------------------------------
 
 SHAPES = [(28, 28, 32), (14, 14, 32), (12, 12, 64), (6, 6, 64), (2304,)]
-
-
-def shapes_with(index: int, shape: tuple) -> list:
-    shapes = list(SHAPES)
-    shapes[index] = shape
-    return shapes
+shapes_with = partial(with_item, SHAPES)
 
 
 @pytest.mark.parametrize(

@@ -5,53 +5,25 @@ The model question is checked by reading layers and their configs: nothing is tr
 
 from __future__ import annotations
 
-import runpy
-from pathlib import Path
+from functools import partial
 
 import keras
-import nbformat
 import pytest
+from exercise_helpers import ExerciseNotebook, notebook_tests, with_item
 from keras import layers
 
 from course_utils.exercises import State, lesson2, lesson4
 
-NOTEBOOK = (
-    Path(__file__).resolve().parent.parent / "notebooks/exercises/04_mnist_cnn_exercises.ipynb"
-)
 PREAMBLE = """
 import keras
 from keras import layers
 
 from course_utils.exercises import ____
 """
+NOTEBOOK = ExerciseNotebook(lesson4, "04_mnist_cnn_exercises.ipynb", PREAMBLE)
+run_cell = NOTEBOOK.run_cell
 ANSWERS = {"q1": "shapes", "q2": "parameters", "q3": "model"}
-
-
-def run_cell(source: str, tmp_path: Path) -> dict:
-    """Run code as a notebook cell would, from a file."""
-    path = tmp_path / f"cell{len(list(tmp_path.glob('cell*.py')))}.py"
-    path.write_text(PREAMBLE + source)
-    return runpy.run_path(str(path))
-
-
-def answer_cell(name: str) -> str:
-    for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
-        if f"answer:lesson4.{name}" in cell.metadata.get("tags", []):
-            return cell.source
-    raise AssertionError(f"no answer cell for {name}")
-
-
-@pytest.mark.parametrize("name", ANSWERS)
-def test_solutions_are_correct(tmp_path, name):
-    answer = run_cell(getattr(lesson4, name).solution_code, tmp_path)[ANSWERS[name]]
-    assert getattr(lesson4, name).check(answer).state is State.CORRECT
-
-
-@pytest.mark.parametrize("name", ANSWERS)
-def test_placeholders_are_not_attempted(tmp_path, name):
-    assert "____" in answer_cell(name)
-    answer = run_cell(answer_cell(name), tmp_path)[ANSWERS[name]]
-    assert getattr(lesson4, name).check(answer).state is State.NOT_ATTEMPTED
+test_solutions_are_correct, test_placeholders_are_not_attempted = notebook_tests(NOTEBOOK, ANSWERS)
 
 
 def network() -> keras.Model:
@@ -82,12 +54,7 @@ def test_stack_is_the_network_keras_builds():
 # --- q1: shapes -----------------------------------------------------------------------------
 
 SHAPES = [(26, 26, 64), (13, 13, 64), (11, 11, 64), (5, 5, 64), (1600,), (128,), (10,)]
-
-
-def shapes_with(index: int, shape: tuple) -> list:
-    shapes = list(SHAPES)
-    shapes[index] = shape
-    return shapes
+shapes_with = partial(with_item, SHAPES)
 
 
 @pytest.mark.parametrize(
@@ -121,12 +88,7 @@ def test_shape_mistakes_point_at_the_first_wrong_layer(answer, message):
 # --- q2: parameters -------------------------------------------------------------------------
 
 PARAMETERS = [640, 0, 36928, 0, 0, 204928, 1290]
-
-
-def parameters_with(index: int, value: object) -> list:
-    parameters = list(PARAMETERS)
-    parameters[index] = value
-    return parameters
+parameters_with = partial(with_item, PARAMETERS)
 
 
 @pytest.mark.parametrize(

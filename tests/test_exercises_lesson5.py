@@ -6,59 +6,21 @@ the checker calls on_epoch_end with made-up logs.
 
 from __future__ import annotations
 
-import runpy
-from pathlib import Path
-
 import keras
-import nbformat
 import pytest
+from exercise_helpers import ExerciseNotebook, notebook_tests
 
 from course_utils.exercises import State, lesson5
 
-NOTEBOOK = (
-    Path(__file__).resolve().parent.parent / "notebooks/exercises/05_callbacks_exercises.ipynb"
-)
 PREAMBLE = """
 import keras
 
 from course_utils.exercises import ____
 """
+NOTEBOOK = ExerciseNotebook(lesson5, "05_callbacks_exercises.ipynb", PREAMBLE)
+run_cell, with_slip = NOTEBOOK.run_cell, NOTEBOOK.with_slip
 ANSWERS = {"q1": "StopAtAccuracy", "q2": "early_stopping", "q3": "checkpoint"}
-
-
-def run_cell(source: str, tmp_path: Path) -> dict:
-    """Run code as a notebook cell would, from a file so that inspect can read its methods."""
-    path = tmp_path / f"cell{len(list(tmp_path.glob('cell*.py')))}.py"
-    path.write_text(PREAMBLE + source)
-    return runpy.run_path(str(path))
-
-
-def answer_cell(name: str) -> str:
-    for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
-        if f"answer:lesson5.{name}" in cell.metadata.get("tags", []):
-            return cell.source
-    raise AssertionError(f"no answer cell for {name}")
-
-
-def with_slip(*replacements: tuple[str, str]) -> str:
-    code = lesson5.q1.solution_code
-    for old, new in replacements:
-        assert old in code, f"{old!r} is not in the solution"
-        code = code.replace(old, new)
-    return code
-
-
-@pytest.mark.parametrize("name", ANSWERS)
-def test_solutions_are_correct(tmp_path, name):
-    answer = run_cell(getattr(lesson5, name).solution_code, tmp_path)[ANSWERS[name]]
-    assert getattr(lesson5, name).check(answer).state is State.CORRECT
-
-
-@pytest.mark.parametrize("name", ANSWERS)
-def test_placeholders_are_not_attempted(tmp_path, name):
-    assert "____" in answer_cell(name)
-    answer = run_cell(answer_cell(name), tmp_path)[ANSWERS[name]]
-    assert getattr(lesson5, name).check(answer).state is State.NOT_ATTEMPTED
+test_solutions_are_correct, test_placeholders_are_not_attempted = notebook_tests(NOTEBOOK, ANSWERS)
 
 
 # --- q1: StopAtAccuracy ---------------------------------------------------------------------
@@ -95,14 +57,14 @@ STOP = "self.model.stop_training = True"
     ],
 )
 def test_stop_callback_slips(tmp_path, replacements, message):
-    callback = run_cell(with_slip(*replacements), tmp_path)["StopAtAccuracy"]
+    callback = run_cell(with_slip("q1", *replacements), tmp_path)["StopAtAccuracy"]
     result = lesson5.q1.check(callback)
     assert result.state is State.INCORRECT
     assert message in result.message, result.message
 
 
 def test_a_crash_in_the_callback_shows_the_learners_line(tmp_path):
-    callback = run_cell(with_slip((STOP, "self.modle.stop_training = True")), tmp_path)
+    callback = run_cell(with_slip("q1", (STOP, "self.modle.stop_training = True")), tmp_path)
     message = lesson5.q1.check(callback["StopAtAccuracy"]).message
     assert "Your function StopAtAccuracy.on_epoch_end() raised AttributeError" in message
     assert "self.modle.stop_training = True" in message
