@@ -36,7 +36,7 @@ $(DEV): $(COURSE) requirements-dev.txt
 	@touch $@
 
 lab: $(COURSE)
-	@echo "Opening JupyterLab. If no browser window opens, copy the http://127.0.0.1 URL printed below."
+	@echo "Opening JupyterLab on lesson 0. No browser window? Open the http://127.0.0.1:$(PORT)/lab?token=... URL printed below, then 00_start_here.ipynb. Stop with Ctrl+C."
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
 test: $(DEV)
