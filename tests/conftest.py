@@ -6,6 +6,10 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+# The reference for the property tests is TensorFlow's plain kernels: with oneDNN on,
+# TF 2.21 returns zeros for some 1-pixel-wide strided "same" convolutions (for example
+# x (2, 2, 1, 1), kernel (1, 2, 1, 1), strides (1, 2)), which hypothesis found.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 try:
     from nbval.plugin import IPyNbCell

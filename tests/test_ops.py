@@ -296,3 +296,11 @@ def test_bad_arguments_raise_value_error(call, match):
 def test_non_integer_stride_is_a_type_error():
     with pytest.raises(TypeError, match="strides should be an int"):
         ops.conv2d(X, K, strides=1.5)
+
+
+def test_one_pixel_wide_strided_same_conv():
+    """The case where TensorFlow's oneDNN path returns zeros: each output is x * k[0, 0]."""
+    x = np.arange(1, 5, dtype=np.float32).reshape(2, 2, 1, 1)
+    kernel = np.array([[[[2.0]], [[5.0]]]], dtype=np.float32)  # (1, 2, 1, 1)
+    out = ops.conv2d(x, kernel, strides=(1, 2), padding="same")
+    np.testing.assert_array_equal(out.ravel(), [2.0, 4.0, 6.0, 8.0])  # the right column is padding
