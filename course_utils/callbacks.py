@@ -215,6 +215,15 @@ def tensorboard_link(port: int = 6006) -> str:
     return f'<a href="{url}" target="_blank">Open TensorBoard ({url})</a>'
 
 
+# TensorBoard's own switch (tensorboard.compat.notf) to read logs without importing
+# TensorFlow: the server then takes ~80 MB instead of ~700 MB, which Binder's 2 GB needs.
+_TENSORBOARD_WITHOUT_TF = (
+    "import sys, types; "
+    "sys.modules['tensorboard.compat.notf'] = types.ModuleType('tensorboard.compat.notf'); "
+    "from tensorboard.main import run_main; run_main()"
+)
+
+
 def start_tensorboard(
     logdir: str | os.PathLike = "logs", port: int | None = None, timeout: float = 60.0
 ) -> subprocess.Popen:
@@ -246,8 +255,8 @@ def start_tensorboard(
     host = ["--bind_all"] if on_binder() else ["--host", "127.0.0.1"]
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
-        [sys.executable, "-m", "tensorboard.main", "--logdir", str(logdir), "--port", str(port)]
-        + host,
+        [sys.executable, "-c", _TENSORBOARD_WITHOUT_TF, "--logdir", str(logdir)]
+        + ["--port", str(port), *host],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
