@@ -151,6 +151,24 @@ def same_padding(input_size: int, kernel_size: int, stride: int = 1, dilation: i
     return total // 2, total - total // 2
 
 
+def padding_amounts(
+    padding: Padding,
+    input_hw: Pair,
+    kernel_size: int | Pair,
+    strides: int | Pair = 1,
+    dilations: int | Pair = 1,
+) -> tuple[Pair, Pair]:
+    """Any padding spec as ((top, bottom), (left, right)), as TensorFlow applies it (lesson 2)."""
+    ks, ss, ds = (
+        _pair(kernel_size, "kernel_size"),
+        _pair(strides, "strides"),
+        _pair(dilations, "dilations"),
+    )
+    span = ((ks[0] - 1) * ds[0] + 1, (ks[1] - 1) * ds[1] + 1)
+    rows, cols = _explicit_padding(padding, (input_hw[0], input_hw[1]), span, ss)
+    return rows, cols
+
+
 # --- helpers -------------------------------------------------------------------------------
 
 

@@ -255,20 +255,7 @@ def resolve_padding(
     dilation: int | tuple[int, int] = 1,
 ) -> tuple[tuple[int, int], tuple[int, int]]:
     """Any padding spec as ((top, bottom), (left, right)), as TensorFlow applies it (lesson 2)."""
-    ks, ss, ds = (
-        _pair(kernel_size, "kernel_size"),
-        _pair(stride, "stride"),
-        _pair(dilation, "dilation"),
-    )
-    if isinstance(padding, str):
-        mode = ops._padding_mode(padding)
-        if mode == "valid":
-            return (0, 0), (0, 0)
-        return tuple(
-            ops.same_padding(n, k, s, d) for n, k, s, d in zip(input_shape, ks, ss, ds, strict=True)
-        )
-    pads = ops._explicit_padding(padding, tuple(input_shape), ks, ss)
-    return tuple(pads[0]), tuple(pads[1])
+    return ops.padding_amounts(padding, tuple(input_shape), kernel_size, stride, dilation)
 
 
 # --------------------------------------------------------------------------- lesson 4
