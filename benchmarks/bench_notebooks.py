@@ -21,7 +21,10 @@ is harder, so a lesson that trains until a target accuracy may train longer than
     .venv/bin/python benchmarks/bench_notebooks.py --mnist-stand-in none   # MNIST as loaded
 
 Binder gives a session 2 GB, so a notebook over 1.5 GB at full size is a bug: the script
-names it and exits with status 1.
+names it and exits with status 1. Binder also gives one CPU: ``--cpus 1`` pins this script and
+every kernel it starts to one core (Linux), which approximates a Binder session's times.
+
+    .venv/bin/python benchmarks/bench_notebooks.py --cpus 1        # as on Binder (1 CPU)
 """
 
 from __future__ import annotations
@@ -231,7 +234,17 @@ def main() -> int:
         help="full-size runs: 'fashion' loads Fashion-MNIST wherever a notebook loads MNIST; "
         "default: 'fashion' when load_mnist() would fall back to its 4,000-image sample",
     )
+    parser.add_argument(
+        "--cpus", type=int, help="run on this many cores (Linux); 1 approximates Binder"
+    )
     args = parser.parse_args()
+    if args.cpus is not None:
+        available = sorted(os.sched_getaffinity(0))
+        if not 1 <= args.cpus <= len(available):
+            parser.error(f"--cpus must be between 1 and {len(available)}, got {args.cpus}")
+        # Kernels are child processes: they inherit the affinity, and TensorFlow sizes its
+        # thread pools from it.
+        os.sched_setaffinity(0, available[: args.cpus])
     stand_in = args.mnist_stand_in
     if stand_in is None and not args.fast_only:
         stand_in = "fashion" if mnist_is_offline_sample() else "none"
@@ -274,6 +287,8 @@ def main() -> int:
         if suite.error:
             errors.append(f"test suite: {suite.error}")
 
+    cores = len(os.sched_getaffinity(0))
+    print(f"Measured on {cores} core{'s' if cores > 1 else ''}.\n")
     if stand_in == "fashion":
         why = "" if args.mnist_stand_in else " (MNIST here is only the 4,000-image offline sample)"
         print(f"Full size: Fashion-MNIST, 60,000/10,000 images, stands in for MNIST{why}.\n")

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import keras
 
+from course_utils.environment import on_colab
+
 # Keras 3 logs "accuracy"; older Keras and many tutorials say "acc"; a metric given as
 # an object is logged under its own name. They all mean the same thing here.
 _ALIASES = {
@@ -232,7 +234,8 @@ def start_tensorboard(
     Waits (at most ``timeout`` seconds) until it answers, then shows the link: a
     clickable one in a notebook, the URL in a terminal. Calling it again restarts the
     TensorBoard this kernel started on that port. On Binder it also sets
-    ``TENSORBOARD_PROXY_URL`` so that the ``%tensorboard`` magic works there too.
+    ``TENSORBOARD_PROXY_URL`` so that the ``%tensorboard`` magic works there too; on
+    Colab, Colab's own proxy makes the link.
     Without ``port`` it uses TensorBoard's usual 6006, or the next free port when another
     program (another notebook's TensorBoard, say) already has it.
     Returns the process; ``stop_tensorboard()`` ends it. (Introduced in lesson 5.)
@@ -250,9 +253,9 @@ def start_tensorboard(
             f"choose another port, e.g. start_tensorboard({str(logdir)!r}, port={port + 1})."
         )
     Path(logdir).mkdir(parents=True, exist_ok=True)
-    # Binder's proxy connects from the same machine, so "localhost" would do; --bind_all
-    # follows jupyter-server-proxy's documented setup. Locally, stay off the network.
-    host = ["--bind_all"] if on_binder() else ["--host", "127.0.0.1"]
+    # Binder's and Colab's proxies connect from the same machine, so "localhost" would do;
+    # --bind_all follows jupyter-server-proxy's documented setup. Locally, stay off the network.
+    host = ["--bind_all"] if on_binder() or on_colab() else ["--host", "127.0.0.1"]
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "-c", _TENSORBOARD_WITHOUT_TF, "--logdir", str(logdir)]
@@ -322,7 +325,13 @@ def _answers(port: int) -> bool:
 
 
 def _announce(url: str, port: int) -> None:
-    if _in_notebook():
+    if on_colab():
+        # Colab's browser tab cannot reach the kernel's localhost; Colab proxies the port
+        # and makes the link itself.
+        from google.colab import output  # noqa: PLC0415
+
+        output.serve_kernel_port_as_window(port, anchor_text="Open TensorBoard")
+    elif _in_notebook():
         from IPython.display import HTML, display  # noqa: PLC0415
 
         display(HTML(tensorboard_link(port)))

@@ -10,6 +10,11 @@ import sys
 FAST_ENV = "COURSE_FAST"
 
 
+def on_colab() -> bool:
+    """True inside a Google Colab notebook, which ships its own TensorFlow and widgets."""
+    return "google.colab" in sys.modules
+
+
 def fast_mode() -> bool:
     """True when ``COURSE_FAST`` is set to 1/true/yes: data loaders then return small subsets."""
     return os.environ.get(FAST_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
@@ -30,6 +35,12 @@ def setup(seed: int = 42, quiet: bool = True) -> None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     _set_plot_defaults()
+    if on_colab():
+        # Colab draws only ipywidgets' own widgets until this is switched on; the digit
+        # canvas of lesson 4 (ipycanvas) needs it.
+        from google.colab import output  # noqa: PLC0415
+
+        output.enable_custom_widget_manager()
 
     with _silence_native_stderr(quiet):
         import keras  # noqa: PLC0415  (deferred on purpose: `import course_utils` stays light)
@@ -105,14 +116,19 @@ def check_environment() -> bool:
     """
     from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
 
+    requirements = dict(REQUIREMENTS)
+    if on_colab():
+        # Colab's front end supports only ipywidgets 7 (7.7.1 ships there); the course's
+        # widgets work with it.
+        requirements["ipywidgets"] = (7, 7)
     rows = [("python", platform.python_version(), _at_least(platform.python_version(), (3, 10)))]
-    for package, minimum in REQUIREMENTS.items():
+    for package, minimum in requirements.items():
         try:
             found = version(package)
         except PackageNotFoundError:
             found = "missing"
         rows.append((package, found, found != "missing" and _at_least(found, minimum)))
-    for (package, found, ok), minimum in zip(rows, [(3, 10), *REQUIREMENTS.values()], strict=True):
+    for (package, found, ok), minimum in zip(rows, [(3, 10), *requirements.values()], strict=True):
         wanted = ".".join(map(str, minimum))
         advice = "OK" if ok else f"needs {wanted} or newer: pip install -r requirements.txt"
         print(f"{package:<11} {found:<10} {advice}")

@@ -1,8 +1,12 @@
-"""Shared pytest setup: nbval ignores stderr, and TensorFlow stays quiet."""
+"""Shared pytest setup: nbval ignores stderr, TensorFlow stays quiet, a stand-in Colab."""
 
 from __future__ import annotations
 
 import os
+import sys
+import types
+
+import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -32,3 +36,23 @@ if IPyNbCell is not None:
         return _compare_outputs(self, keep(test), keep(ref), skip_compare)
 
     IPyNbCell.compare_outputs = _compare_without_stderr
+
+
+@pytest.fixture
+def fake_colab(monkeypatch) -> list[tuple]:
+    """Pretend to run on Google Colab: a stand-in ``google.colab.output`` records its calls.
+
+    Only ``google.colab`` is faked: the real ``google`` package (protobuf, which TensorFlow
+    needs) stays as it is.
+    """
+    calls: list[tuple] = []
+    output = types.ModuleType("google.colab.output")
+    output.enable_custom_widget_manager = lambda: calls.append(("enable_custom_widget_manager",))
+    output.serve_kernel_port_as_window = lambda port, **kwargs: calls.append(
+        ("serve_kernel_port_as_window", port, kwargs)
+    )
+    colab = types.ModuleType("google.colab")
+    colab.output = output
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setitem(sys.modules, "google.colab.output", output)
+    return calls

@@ -244,6 +244,22 @@ def test_start_and_stop_a_real_tensorboard(tmp_path, monkeypatch, capsys):
     assert callbacks.stop_tensorboard(port) == 0
 
 
+@pytest.mark.slow
+def test_tensorboard_on_colab_is_linked_through_colabs_proxy(tmp_path, fake_colab, capsys):
+    port = free_port()
+    process = callbacks.start_tensorboard(tmp_path / "logs", port=port, timeout=120)
+    try:
+        # Colab's browser tab cannot reach localhost: the server listens on every
+        # interface and Colab makes the link.
+        assert "--bind_all" in process.args
+        assert fake_colab == [
+            ("serve_kernel_port_as_window", port, {"anchor_text": "Open TensorBoard"})
+        ]
+        assert "localhost" not in capsys.readouterr().out
+    finally:
+        assert callbacks.stop_tensorboard(port) == 1
+
+
 def test_port_taken_by_someone_else(tmp_path):
     # A plain HTTP server stands in for "another program on that port".
     import http.server

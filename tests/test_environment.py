@@ -46,3 +46,26 @@ def test_check_environment_passes_here_and_fails_on_old_versions(monkeypatch, ca
 def test_version_comparison_tolerates_suffixes():
     assert environment._at_least("2.21.0rc1", (2, 16))
     assert not environment._at_least("2.9.1", (2, 16))
+
+
+def test_setup_on_colab_turns_on_custom_widgets(fake_colab, capsys):
+    assert environment.on_colab()
+    course_utils.setup()
+    assert fake_colab == [("enable_custom_widget_manager",)]
+
+
+def test_setup_elsewhere_leaves_colab_alone():
+    assert not environment.on_colab()
+    course_utils.setup()  # would fail importing google.colab if it tried
+
+
+def test_check_environment_accepts_colabs_ipywidgets_7_only_on_colab(monkeypatch, request):
+    from importlib import metadata
+
+    real = metadata.version
+    monkeypatch.setattr(
+        metadata, "version", lambda name: "7.7.1" if name == "ipywidgets" else real(name)
+    )
+    assert environment.check_environment() is False  # JupyterLab 4 needs ipywidgets 8
+    request.getfixturevalue("fake_colab")
+    assert environment.check_environment() is True
