@@ -40,8 +40,8 @@ lab: $(COURSE)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
 test: $(DEV)
-	$(BIN)/ruff check course_utils tests notebooks benchmarks
-	$(BIN)/ruff format --check course_utils tests notebooks benchmarks
+	$(BIN)/ruff check course_utils tests notebooks benchmarks tools
+	$(BIN)/ruff format --check course_utils tests notebooks benchmarks tools
 	COURSE_FAST=1 $(BIN)/python -m pytest $(NBVAL)
 
 # Re-execute the lessons in place, so their committed outputs are fresh (instructors).
