@@ -203,6 +203,42 @@ def test_readme_binder_badge_opens_lesson_0():
         assert (ROOT / target.removeprefix("lab/tree/")).is_file(), f"{link}: no {target}"
 
 
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "TF_NUM_INTRAOP_THREADS",
+    "TF_NUM_INTEROP_THREADS",
+)
+
+
+def start_environment(**env: str) -> dict[str, str]:
+    """The thread settings binder/start hands to the server, given JupyterHub's variables."""
+    base = {k: v for k, v in os.environ.items() if k not in (*THREAD_VARIABLES, "CPU_LIMIT")}
+    result = subprocess.run(
+        [str(BINDER / "start"), "env"],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    pairs = (line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    return {k: v for k, v in pairs if k in THREAD_VARIABLES}
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+@pytest.mark.parametrize(("limit", "threads"), [("1.0", "1"), ("0.5", "1"), ("2", "2")])
+def test_start_sizes_thread_pools_to_binders_cpu_limit(limit, threads):
+    assert start_environment(CPU_LIMIT=limit) == dict.fromkeys(THREAD_VARIABLES, threads)
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_start_leaves_threads_alone_without_a_limit_or_when_set():
+    assert start_environment() == {}
+    assert start_environment(CPU_LIMIT="lots") == {}
+    assert start_environment(CPU_LIMIT="1", OMP_NUM_THREADS="3")["OMP_NUM_THREADS"] == "3"
+
+
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_postbuild_runs_its_steps_from_the_repository_root(tmp_path):
     # Run the real script with a stand-in `python` that records its arguments and working

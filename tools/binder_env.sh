@@ -6,7 +6,8 @@
 #   tools/binder_env.sh [WORKDIR]      (default: a new temporary folder; needs the internet
 #                                       for PyPI, and runtime.txt's python3.X on PATH)
 #
-# What it does not do: Ubuntu's apt.txt packages and repo2docker's own Jupyter base image.
+# What it does not do: Ubuntu's apt.txt packages and repo2docker's own Jupyter base image
+# (Ubuntu 24.04 and a conda environment with its own JupyterLab, which the pins then replace).
 # Without the internet, postBuild's MNIST download fails; the script says so and goes on,
 # and the notebooks then run on the offline 5,000-digit sample.
 set -euo pipefail
@@ -48,8 +49,10 @@ cd "$work/repo/notebooks"
 failed=0
 for notebook in [0-9][0-9]_*.ipynb exercises/[0-9][0-9]_*.ipynb; do
     start=$SECONDS
-    if jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=1800 \
-        --output-dir "$work/out/$(dirname "$notebook")" "$notebook" >"$work/out.log" 2>&1; then
+    # Through binder/start, as on Binder, with Binder's 1-CPU limit.
+    if CPU_LIMIT=${CPU_LIMIT:-1} "$work/repo/binder/start" jupyter nbconvert --to notebook \
+        --execute --ExecutePreprocessor.timeout=1800 --output-dir "$work/out/$(dirname "$notebook")" \
+        "$notebook" >"$work/out.log" 2>&1; then
         echo "ok      $notebook ($((SECONDS - start)) s)"
     else
         echo "FAILED  $notebook: $(grep -m1 -E 'Error|error' "$work/out.log")"
