@@ -42,6 +42,8 @@ def without_widget_views(nb: nbformat.NotebookNode) -> None:
 
 def execute(path: Path, timeout: int) -> float:
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)  # timestamps of an earlier run
     start = time.perf_counter()
     NotebookClient(
         nb,
@@ -49,6 +51,7 @@ def execute(path: Path, timeout: int) -> float:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=True,  # False trips nbclient on Output widgets; the state is dropped below
+        record_timing=False,  # per-cell timestamps would make every re-run a diff of every cell
     ).execute()
     without_widget_views(nb)
     nbformat.write(nb, path)
