@@ -25,12 +25,17 @@ names it and exits with status 1. Binder also gives one CPU: ``--cpus 1`` pins t
 every kernel it starts to one core (Linux), which approximates a Binder session's times.
 
     .venv/bin/python benchmarks/bench_notebooks.py --cpus 1        # as on Binder (1 CPU)
+
+Exercise notebooks as committed only say "not attempted", so they take seconds. ``--solved``
+fills their answer cells from the solutions first (tools/fill_exercises.py), which measures
+what a learner who has done the work runs, the capstone's training included.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import os
 import re
 import shlex
@@ -206,6 +211,16 @@ def mnist_is_offline_sample() -> bool:
     return len(x_train) < MNIST_TRAIN_SIZE
 
 
+def solve(path: Path) -> None:
+    """Fill the exercise notebook at ``path`` with the solutions, in place."""
+    spec = importlib.util.spec_from_file_location(
+        "fill_exercises", ROOT / "tools/fill_exercises.py"
+    )
+    fill_exercises = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fill_exercises)
+    nbformat.write(fill_exercises.fill(nbformat.read(path, as_version=4)), path)
+
+
 def default_notebooks() -> list[Path]:
     lessons = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     return lessons + sorted((ROOT / "notebooks" / "exercises").glob("*.ipynb"))
@@ -233,6 +248,9 @@ def main() -> int:
         choices=["fashion", "none"],
         help="full-size runs: 'fashion' loads Fashion-MNIST wherever a notebook loads MNIST; "
         "default: 'fashion' when load_mnist() would fall back to its 4,000-image sample",
+    )
+    parser.add_argument(
+        "--solved", action="store_true", help="fill exercise notebooks with their solutions"
     )
     parser.add_argument(
         "--cpus", type=int, help="run on this many cores (Linux); 1 approximates Binder"
@@ -267,6 +285,8 @@ def main() -> int:
                 copy = Path(tmp) / size / name.replace("/", "_")
                 shutil.rmtree(copy, ignore_errors=True)
                 shutil.copytree(source, copy, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+                if args.solved and name.startswith("exercises/"):
+                    solve(copy / name)
                 print(f"{name} ({size}) ...", file=sys.stderr, flush=True)
                 prelude = FASHION_STAND_IN if size == "full" and stand_in == "fashion" else None
                 result = run_notebook(copy / name, size == "fast", args.timeout, prelude)
@@ -288,7 +308,8 @@ def main() -> int:
             errors.append(f"test suite: {suite.error}")
 
     cores = len(os.sched_getaffinity(0))
-    print(f"Measured on {cores} core{'s' if cores > 1 else ''}.\n")
+    solved = " Exercise notebooks filled with their solutions." if args.solved else ""
+    print(f"Measured on {cores} core{'s' if cores > 1 else ''}.{solved}\n")
     if stand_in == "fashion":
         why = "" if args.mnist_stand_in else " (MNIST here is only the 4,000-image offline sample)"
         print(f"Full size: Fashion-MNIST, 60,000/10,000 images, stands in for MNIST{why}.\n")
