@@ -9,7 +9,7 @@ It writes the address into pyproject.toml, rewrites README.md's badges (Binder, 
 for every notebook in the lessons table), and puts the Colab install cell, with that
 address, first among the code cells of every notebook. Without an argument it does the
 same for the address already in pyproject.toml, which is how a new notebook gets its cell.
-tests/test_binder.py checks that all of these agree.
+tests/test_colab.py checks that all of these agree.
 """
 
 from __future__ import annotations
