@@ -27,7 +27,7 @@ from pathlib import Path
 
 import keras
 
-from course_utils.environment import on_colab
+from course_utils.environment import on_binder, on_colab
 
 # Keras 3 logs "accuracy"; older Keras and many tutorials say "acc"; a metric given as
 # an object is logged under its own name. They all mean the same thing here.
@@ -184,11 +184,6 @@ def _render_png(history: Mapping[str, Sequence[float]], metrics: Sequence[str]) 
 # --------------------------------------------------------------------------- TensorBoard
 
 _SERVERS: dict[int, subprocess.Popen] = {}
-
-
-def on_binder() -> bool:
-    """True on Binder/JupyterHub, where the browser reaches ports only through the proxy."""
-    return bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX"))
 
 
 def tensorboard_url(port: int = 6006) -> str:

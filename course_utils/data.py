@@ -32,7 +32,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from course_utils.environment import fast_mode
+from course_utils.environment import env_flag, fast_mode
 
 Split = tuple[np.ndarray, np.ndarray]
 Dataset = tuple[Split, Split]
@@ -232,7 +232,7 @@ def _from_cache_or_download(
         return _read(cache, files)
     if system_dir is not None and all((system_dir / n).exists() for n in files):
         return _load_local(system_dir, title, files, FASHION_IDX_CONTENT)
-    if os.environ.get("COURSE_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}:
+    if env_flag("COURSE_OFFLINE"):
         raise _Offline("COURSE_OFFLINE is set")
     for name, digest in files.items():
         if not (cache / name).exists() or name in stale:

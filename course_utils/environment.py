@@ -8,6 +8,16 @@ import platform
 import sys
 
 FAST_ENV = "COURSE_FAST"
+_ON = {"1", "true", "yes", "on"}
+
+
+def env_flag(name: str) -> bool:
+    """True when the environment variable ``name`` is 1, true, yes or on (any case).
+
+    The one reading of every on/off setting (``COURSE_FAST``, ``COURSE_OFFLINE``,
+    ``COURSE_STRICT``); the README lists them all.
+    """
+    return os.environ.get(name, "").strip().lower() in _ON
 
 
 def on_colab() -> bool:
@@ -15,9 +25,14 @@ def on_colab() -> bool:
     return "google.colab" in sys.modules
 
 
+def on_binder() -> bool:
+    """True on Binder/JupyterHub, where the browser reaches ports only through the proxy."""
+    return bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX"))
+
+
 def fast_mode() -> bool:
-    """True when ``COURSE_FAST`` is set to 1/true/yes: data loaders then return small subsets."""
-    return os.environ.get(FAST_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+    """True when ``COURSE_FAST`` is on: data loaders then return small subsets."""
+    return env_flag(FAST_ENV)
 
 
 def setup(seed: int = 42, quiet: bool = True) -> None:
@@ -99,11 +114,12 @@ def _set_plot_defaults() -> None:
     )
 
 
-# Minimum major versions the lessons are written for.
+# The lower bounds of requirements.txt (major, minor); tests/test_environment.py keeps the two
+# in step.
 REQUIREMENTS = {
     "tensorflow": (2, 16),
-    "keras": (3, 0),
-    "ipywidgets": (8, 0),
+    "keras": (3, 3),
+    "ipywidgets": (8, 1),
     "matplotlib": (3, 8),
     "numpy": (1, 26),
 }

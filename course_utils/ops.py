@@ -65,7 +65,7 @@ def conv2d(
             f"kernel expects {kernel.shape[2]} input channels but x has {x.shape[3]} "
             f"(kernel shape {kernel.shape}, x shape {x.shape})"
         )
-    (sh, sw), (dh, dw) = _pair(strides, "strides"), _pair(dilations, "dilations")
+    (sh, sw), (dh, dw) = as_pair(strides, "strides"), as_pair(dilations, "dilations")
     # A dilated kernel covers (k - 1) * d + 1 pixels: windows that size, keeping every d-th.
     span = ((kernel.shape[0] - 1) * dh + 1, (kernel.shape[1] - 1) * dw + 1)
     xp = _pad(x, padding, span, (sh, sw), 0.0, "kernel")
@@ -160,13 +160,25 @@ def padding_amounts(
 ) -> tuple[Pair, Pair]:
     """Any padding spec as ((top, bottom), (left, right)), as TensorFlow applies it (lesson 2)."""
     ks, ss, ds = (
-        _pair(kernel_size, "kernel_size"),
-        _pair(strides, "strides"),
-        _pair(dilations, "dilations"),
+        as_pair(kernel_size, "kernel_size"),
+        as_pair(strides, "strides"),
+        as_pair(dilations, "dilations"),
     )
     span = ((ks[0] - 1) * ds[0] + 1, (ks[1] - 1) * ds[1] + 1)
     rows, cols = _explicit_padding(padding, (input_hw[0], input_hw[1]), span, ss)
     return rows, cols
+
+
+def as_pair(value: int | Pair, name: str) -> Pair:
+    """An int or an (h, w) pair of positive ints, as an (h, w) pair; names ``name`` if not.
+
+    How every op here reads ``strides``, ``dilations``, ``pool_size`` (lessons 1-3).
+    """
+    if isinstance(value, tuple | list):
+        if len(value) != 2:
+            raise ValueError(f"{name} should be an int or an (h, w) pair, got {value!r}")
+        return _positive(value[0], name), _positive(value[1], name)
+    return _positive(value, name), _positive(value, name)
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -188,15 +200,6 @@ def _positive(value: int, name: str) -> int:
         why = " (1 means no gaps between kernel pixels)" if name.startswith("dilation") else ""
         raise ValueError(f"{name} should be a positive int{why}, got {value}")
     return int(value)
-
-
-def _pair(value: int | Pair, name: str) -> Pair:
-    """An int or an (h, w) pair of positive ints, as an (h, w) pair."""
-    if isinstance(value, tuple | list):
-        if len(value) != 2:
-            raise ValueError(f"{name} should be an int or an (h, w) pair, got {value!r}")
-        return _positive(value[0], name), _positive(value[1], name)
-    return _positive(value, name), _positive(value, name)
 
 
 def _padding_mode(padding: str) -> str:
@@ -262,8 +265,8 @@ def _pool(
     fill: float,
 ) -> np.ndarray:
     x = _as_float(x, "x", 4, NHWC)
-    size = _pair(pool_size, "pool_size")
-    steps = size if strides is None else _pair(strides, "strides")
+    size = as_pair(pool_size, "pool_size")
+    steps = size if strides is None else as_pair(strides, "strides")
     pads = _explicit_padding(padding, x.shape[1:3], size, steps)
     if any(p >= k for pair, k in zip(pads, size, strict=True) for p in pair):
         # A window made only of padding would have no real pixel to pool.

@@ -135,9 +135,9 @@ def show_window(
     """
     image = _matrix(image, "image")
     output = _matrix(output, "output")
-    kh, kw = _pair(kernel_size, "kernel_size")
-    (sh, sw), (dh, dw) = _pair(stride, "stride"), _pair(dilation, "dilation")
-    pads = resolve_padding(padding, image.shape, (kh, kw), (sh, sw), (dh, dw))
+    kh, kw = ops.as_pair(kernel_size, "kernel_size")
+    (sh, sw), (dh, dw) = ops.as_pair(stride, "stride"), ops.as_pair(dilation, "dilation")
+    pads = ops.padding_amounts(padding, image.shape, (kh, kw), (sh, sw), (dh, dw))
     expected = tuple(
         ops.output_size(n, k, s, p, d)
         for n, k, s, p, d in zip(image.shape, (kh, kw), (sh, sw), pads, (dh, dw), strict=True)
@@ -192,7 +192,7 @@ def show_positions(
         before, after = int(padding[0]), int(padding[1])
     else:
         square = (input_size, input_size)
-        before, after = resolve_padding(padding, square, kernel_size, stride, dilation)[0]
+        before, after = ops.padding_amounts(padding, square, kernel_size, stride, dilation)[0]
     pads = (before, after)
     size = before + input_size + after
     fig, (ax_in, ax_out) = _two_axes(axes, (input_size,) * 2, (pads, pads), (n_out, n_out))
@@ -245,17 +245,6 @@ def show_feature_maps(
         ax.imshow(maps[:, :, c], cmap=cmap)
         ax.set_title(f"channel {c}", fontsize=8)
     return fig
-
-
-def resolve_padding(
-    padding: ops.Padding,
-    input_shape: tuple[int, int],
-    kernel_size: int | tuple[int, int],
-    stride: int | tuple[int, int] = 1,
-    dilation: int | tuple[int, int] = 1,
-) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Any padding spec as ((top, bottom), (left, right)), as TensorFlow applies it (lesson 2)."""
-    return ops.padding_amounts(padding, tuple(input_shape), kernel_size, stride, dilation)
 
 
 # --------------------------------------------------------------------------- lesson 4
@@ -599,13 +588,6 @@ def _matrix(m: Any, name: str) -> np.ndarray:
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(f"{name} should hold numbers, got dtype {arr.dtype}")
     return arr.astype(float)
-
-
-def _pair(value: Any, name: str) -> tuple[int, int]:
-    pair = tuple(value) if isinstance(value, tuple | list) else (value, value)
-    if len(pair) != 2 or not all(isinstance(v, int | np.integer) and v >= 1 for v in pair):
-        raise ValueError(f"{name} should be a positive int or an (h, w) pair, got {value!r}")
-    return int(pair[0]), int(pair[1])
 
 
 def _norm(m: np.ndarray, vmin: float | None, vmax: float | None) -> Normalize:

@@ -304,3 +304,13 @@ def test_one_pixel_wide_strided_same_conv():
     kernel = np.array([[[[2.0]], [[5.0]]]], dtype=np.float32)  # (1, 2, 1, 1)
     out = ops.conv2d(x, kernel, strides=(1, 2), padding="same")
     np.testing.assert_array_equal(out.ravel(), [2.0, 4.0, 6.0, 8.0])  # the right column is padding
+
+
+def test_padding_amounts_as_tensorflow_applies_them():
+    assert ops.padding_amounts("valid", (5, 5), 3) == ((0, 0), (0, 0))
+    assert ops.padding_amounts("same", (5, 5), 2) == ((0, 1), (0, 1))
+    assert ops.padding_amounts(1, (5, 5), 3) == ((1, 1), (1, 1))
+    assert ops.padding_amounts((1, 2), (5, 5), 3) == ((1, 1), (2, 2))
+    assert ops.padding_amounts(((0, 1), (2, 3)), (5, 5), 3) == ((0, 1), (2, 3))
+    with pytest.raises(ValueError, match="padding"):
+        ops.padding_amounts("full", (5, 5), 3)

@@ -169,16 +169,6 @@ def test_show_positions_marks_each_dilated_tap():
     assert {p.get_xy() for p in taps} == {(x - 0.5, y - 0.5) for x in (0, 2, 4) for y in (0, 2, 4)}
 
 
-def test_resolve_padding():
-    assert viz.resolve_padding("valid", (5, 5), 3) == ((0, 0), (0, 0))
-    assert viz.resolve_padding("same", (5, 5), 2) == ((0, 1), (0, 1))
-    assert viz.resolve_padding(1, (5, 5), 3) == ((1, 1), (1, 1))
-    assert viz.resolve_padding((1, 2), (5, 5), 3) == ((1, 1), (2, 2))
-    assert viz.resolve_padding(((0, 1), (2, 3)), (5, 5), 3) == ((0, 1), (2, 3))
-    with pytest.raises(ValueError, match="padding"):
-        viz.resolve_padding("full", (5, 5), 3)
-
-
 @pytest.mark.parametrize("shape, n", [((5, 5, 3), 3), ((1, 5, 5, 4), 4), ((5, 5), 1)])
 def test_show_feature_maps_one_panel_per_channel(shape, n):
     fig = viz.show_feature_maps(np.ones(shape), title="maps")

@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from course_utils.environment import env_flag
+
 STRICT_ENV = "COURSE_STRICT"
 NOT_ATTEMPTED_MESSAGE = "Replace ____ with your answer, then run this cell again."
 _PACKAGE_DIR = str(Path(__file__).resolve().parent.parent) + os.sep
@@ -165,7 +167,7 @@ class Exercise:
     def check(self, answer: Any = _MISSING) -> Result:
         """Check your answer and say what is right or wrong (introduced in lesson 0)."""
         result = self._evaluate(answer)
-        if result.state is not State.CORRECT and _truthy(os.environ.get(STRICT_ENV, "")):
+        if result.state is not State.CORRECT and env_flag(STRICT_ENV):
             raise AssertionError(f"{self.name}: {result}")
         return result
 
@@ -305,10 +307,6 @@ def expect_close(
         if ok.size > 1:
             message += f" ({int((~ok).sum())} of {ok.size} values differ)"
     raise Incorrect(_with_hint(message, hint))
-
-
-def _truthy(text: str) -> bool:
-    return text.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _cap(what: str) -> str:
