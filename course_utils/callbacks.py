@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import atexit
 import importlib.util
-import io
 import math
 import os
 import socket
@@ -27,14 +26,8 @@ from pathlib import Path
 
 import keras
 
+from course_utils import _display, viz
 from course_utils.environment import on_binder, on_colab
-
-# Keras 3 logs "accuracy"; older Keras and many tutorials say "acc"; a metric given as
-# an object is logged under its own name. They all mean the same thing here.
-_ALIASES = {
-    "accuracy": ("accuracy", "acc", "sparse_categorical_accuracy", "categorical_accuracy"),
-    "acc": ("acc", "accuracy", "sparse_categorical_accuracy", "categorical_accuracy"),
-}
 
 
 def find_metric(logs: Mapping[str, float] | None, metric: str, who: str) -> float:
@@ -45,13 +38,12 @@ def find_metric(logs: Mapping[str, float] | None, metric: str, who: str) -> floa
     (Introduced in lesson 5.)
     """
     logs = logs or {}
-    prefix = "val_" if metric.startswith("val_") else ""
-    base = metric[len(prefix) :]
-    for name in _ALIASES.get(base, (base,)):
-        if prefix + name in logs:
-            return float(logs[prefix + name])
+    key = viz.logged_key(logs, metric)
+    if key is not None:
+        return float(logs[key])
     logged = ", ".join(sorted(logs)) or "nothing"
-    if prefix and base in logs:
+    base = metric.removeprefix("val_")
+    if base != metric and viz.logged_key(logs, base) is not None:
         hint = "Did you pass validation_data=... (or validation_split=0.1) to model.fit()?"
     else:
         hint = f"Did you pass metrics=[{base!r}] to model.compile()?"
@@ -110,8 +102,9 @@ class LivePlot(keras.callbacks.Callback):
     """Learning curves (training and validation) redrawn in place after every epoch.
 
     In a notebook the plot updates in place, without clearing the cell's other output;
-    elsewhere (a terminal) it prints one line per epoch. ``history`` holds the values
-    plotted so far. (Introduced in lesson 5.)
+    it is drawn by ``viz.plot_history``, one panel per metric. Elsewhere (a terminal) it
+    prints one line per epoch. ``history`` holds the values plotted so far.
+    (Introduced in lesson 5.)
     """
 
     def __init__(self, metrics: str | Sequence[str] = ("loss", "accuracy")):
@@ -136,7 +129,7 @@ class LivePlot(keras.callbacks.Callback):
                 continue
             self.history.setdefault("val_" + metric, []).append(value)
         if _in_notebook():
-            self._show(_render_png(self.history, self.metrics))
+            self._show(_display.figure_png(viz.plot_history(self.history, metrics=self.metrics)))
         else:
             parts = [f"{name} {values[-1]:.4f}" for name, values in self.history.items()]
             print(f"epoch {epoch + 1}: " + ", ".join(parts))
@@ -157,28 +150,6 @@ def _in_notebook() -> bool:
     except ImportError:
         return False
     return getattr(get_ipython(), "kernel", None) is not None
-
-
-def _render_png(history: Mapping[str, Sequence[float]], metrics: Sequence[str]) -> bytes:
-    """One panel per metric, training and validation curves; returned as PNG bytes.
-
-    A bare ``Figure`` (not pyplot) is never shown automatically at the end of the cell,
-    so the live plot leaves no duplicate behind, and nothing needs closing.
-    """
-    from matplotlib.figure import Figure  # noqa: PLC0415
-
-    fig = Figure(figsize=(4.0 * len(metrics), 3.0), dpi=80, layout="constrained")
-    for ax, metric in zip(fig.subplots(1, len(metrics), squeeze=False)[0], metrics, strict=True):
-        for name, label in ((metric, "training"), ("val_" + metric, "validation")):
-            values = history.get(name, [])
-            if values:
-                ax.plot(range(1, len(values) + 1), values, marker="o", label=label)
-        ax.set(title=metric, xlabel="epoch")
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.legend()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- TensorBoard

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import functools
 import html
-import io
-import traceback
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 import numpy as np
+
+from course_utils import _display
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 SIDE = 28  # MNIST's image size
 BOX = 20  # MNIST's digits were scaled to fit a 20x20 box...
@@ -106,18 +110,15 @@ def _ink_image(pixels: np.ndarray, ink: str) -> np.ndarray:
 
 
 def _shows_errors(method: Callable) -> Callable:
-    """Catch an exception in a widget callback and show it in the widget.
-
-    An exception raised in a callback would otherwise end up in the browser's console
-    or a log that nobody reads, and the widget would simply do nothing.
-    """
+    """Catch an exception in a widget callback and show it under the canvas's answer."""
 
     @functools.wraps(method)
     def wrapper(self: DigitCanvas, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
         except Exception as err:  # noqa: BLE001  (shown to the learner, not swallowed)
-            self._show_error(err)
+            self.prediction.value = ""  # no answer: the message below says why
+            _display.show_error(self.output, err)
             return None
 
     return wrapper
@@ -242,10 +243,7 @@ class DigitCanvas(widgets.HBox):
         self.prediction.value = (
             f"Prediction: <b>{html.escape(self.class_names[best])}</b> ({probabilities[best]:.0%})"
         )
-        self.output.outputs = ()
-        from IPython.display import Image  # noqa: PLC0415
-
-        self.output.append_display_data(Image(data=self._figure(image, probabilities)))
+        _display.show_figures(self.output, self._figure(image, probabilities))
 
     def _probabilities(self, image: np.ndarray) -> np.ndarray:
         batch = image[np.newaxis, :, :, np.newaxis]
@@ -263,11 +261,8 @@ class DigitCanvas(widgets.HBox):
             scores /= scores.sum()
         return scores
 
-    def _figure(self, image: np.ndarray, probabilities: np.ndarray) -> bytes:
-        from matplotlib.figure import Figure  # noqa: PLC0415
-
-        fig = Figure(figsize=(5.5, 2.6), dpi=80, layout="constrained")
-        left, right = fig.subplots(1, 2, width_ratios=[1, 1.4])
+    def _figure(self, image: np.ndarray, probabilities: np.ndarray) -> Figure:
+        fig, (left, right) = _display.new_figure(1, 2, figsize=(5.5, 2.6), width_ratios=[1, 1.4])
         left.imshow(image, cmap="gray", vmin=0, vmax=1)
         left.set(title="Model input (28x28)", xticks=[], yticks=[])
         positions = np.arange(len(self.class_names))
@@ -275,16 +270,4 @@ class DigitCanvas(widgets.HBox):
         right.set(yticks=positions, yticklabels=self.class_names, xlim=(0, 1))
         right.set(title="Probability of each class", xlabel="probability")
         right.invert_yaxis()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-        return buffer.getvalue()
-
-    def _show_error(self, err: Exception) -> None:
-        # A ValueError's message is written for the learner; anything else is a bug
-        # somewhere, so its type and traceback are shown as well.
-        expected = isinstance(err, ValueError)
-        message = str(err) if expected else f"{type(err).__name__}: {err}"
-        self.prediction.value = f'<span class="course-error">{html.escape(message)}</span>'
-        self.output.outputs = ()
-        if not expected:
-            self.output.append_stderr(traceback.format_exc())
+        return fig

@@ -1,13 +1,15 @@
 """Plots the lessons share (introduced in lessons 1-4).
 
 Every function returns what it drew (a matplotlib ``Figure`` or ``Axes``) so a notebook
-can add to it, and none calls ``plt.show()``. One-panel plots accept ``ax=`` to draw into
-an existing Axes; two-panel plots accept ``axes=(left, right)``.
+can add to it, and none calls ``plt.show()``: a notebook shows each new figure once, at the
+end of the cell, with or without a ``;`` after the call. One-panel plots accept ``ax=`` to
+draw into an existing Axes; two-panel plots accept ``axes=(left, right)``.
 
 - lessons 1-3: ``show_images``, ``show_matrix``, ``show_kernel``, ``show_window``,
   ``show_positions``, ``show_feature_maps``;
 - lesson 4: ``plot_history``, ``plot_confusion_matrix``, ``show_misclassified``,
-  ``plot_probabilities``, ``show_filters``, ``feature_maps``.
+  ``plot_probabilities``, ``show_filters``, ``feature_maps``; ``logged_key`` finds a
+  metric in Keras's logs whichever way accuracy is spelled (``ACCURACY_KEYS``).
 """
 
 from __future__ import annotations
@@ -24,11 +26,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from course_utils import ops
+from course_utils import _display, ops
 
 MAX_IMAGES = 100  # a grid of more than this is unreadable and slow to draw
 PAD_COLOR = "#d9d9d9"
 HIGHLIGHT = "tab:red"
+# Keras 3 logs "accuracy"; older Keras and many tutorials say "acc"; a metric given as an
+# object is logged under its own name. They all mean the same thing here.
+ACCURACY_KEYS = ("accuracy", "acc", "sparse_categorical_accuracy", "categorical_accuracy")
 
 # --------------------------------------------------------------------------- lessons 1-3
 
@@ -250,24 +255,32 @@ def show_feature_maps(
 # --------------------------------------------------------------------------- lesson 4
 
 
-def plot_history(history: Any, title: str | None = None) -> Figure:
+def plot_history(
+    history: Any, title: str | None = None, metrics: str | Sequence[str] | None = None
+) -> Figure:
     """Learning curves: loss and accuracy per epoch, training and validation (lesson 4).
 
     ``history`` is what ``model.fit`` returns, its ``.history`` dict, or a DataFrame
-    read from a ``CSVLogger`` file. Epochs are counted from 1.
+    read from a ``CSVLogger`` file. Epochs are counted from 1. ``metrics`` chooses the
+    panels, e.g. ``("loss", "mae")``; by default loss, and accuracy when it was logged.
+    Each panel shows the metric and its ``val_`` twin. (``callbacks.LivePlot`` draws
+    with it too, in lesson 5.)
     """
     logs = _history_dict(history)
-    panels = [("loss", "loss", "val_loss")]
-    for key in ("accuracy", "acc", "sparse_categorical_accuracy", "categorical_accuracy"):
-        if key in logs:
-            panels.append(("accuracy", key, f"val_{key}"))
-            break
-    fig, axes = plt.subplots(
-        1, len(panels), figsize=(5.2 * len(panels), 3.6), layout="constrained", squeeze=False
-    )
-    for ax, (name, train_key, val_key) in zip(axes[0], panels, strict=True):
-        for key, label in ((train_key, "training"), (val_key, "validation")):
-            if key in logs:
+    if metrics is None:
+        names = ("loss", "accuracy") if logged_key(logs, "accuracy") else ("loss",)
+    else:
+        names = tuple(metrics) if isinstance(metrics, list | tuple) else (metrics,)
+    if not names:
+        raise ValueError("metrics is empty: name at least one, e.g. metrics=('loss',)")
+    for name in names:
+        if logged_key(logs, name) is None:
+            raise ValueError(f"history has no {name!r} entry; it has {sorted(logs)}")
+    fig, axes = _display.new_figure(1, len(names), figsize=(5.2 * len(names), 3.6), squeeze=False)
+    for ax, name in zip(axes[0], names, strict=True):
+        for metric, label in ((name, "training"), ("val_" + name, "validation")):
+            key = logged_key(logs, metric)
+            if key is not None:
                 values = logs[key]
                 epochs = np.arange(1, len(values) + 1)
                 ax.plot(epochs, values, marker="o" if len(values) <= 30 else None, label=label)
@@ -278,6 +291,20 @@ def plot_history(history: Any, title: str | None = None) -> Figure:
     if title:
         fig.suptitle(title)
     return fig
+
+
+def logged_key(logs: Mapping[str, Any], metric: str) -> str | None:
+    """The key under which Keras's ``logs`` hold ``metric``, or None (lessons 4 and 5).
+
+    Accuracy goes by several names (``ACCURACY_KEYS``): asking for ``"accuracy"`` finds
+    ``"acc"``, and ``"val_acc"`` finds ``"val_accuracy"``, never the training value.
+    """
+    if not isinstance(metric, str):
+        raise TypeError(f"a metric should be a name like 'accuracy', got {metric!r}")
+    prefix = "val_" if metric.startswith("val_") else ""
+    base = metric[len(prefix) :]
+    spellings = (base, *ACCURACY_KEYS) if base in ACCURACY_KEYS else (base,)
+    return next((prefix + name for name in spellings if prefix + name in logs), None)
 
 
 def plot_confusion_matrix(
@@ -352,7 +379,7 @@ def show_misclassified(
             )
     wrong = np.flatnonzero(y_true != y_pred)[:n]
     if len(wrong) == 0:
-        fig, ax = plt.subplots(figsize=(4, 1))
+        fig, ax = _display.new_figure(figsize=(4, 1))
         ax.axis("off")
         ax.text(0.5, 0.5, "no misclassified images", ha="center", va="center")
         return fig
@@ -500,7 +527,7 @@ def feature_maps(model: Any, image: Any) -> dict[str, np.ndarray]:
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     if ax is None:
-        _, ax = plt.subplots(figsize=size, layout="constrained")
+        _, ax = _display.new_figure(figsize=size)
     return ax
 
 
@@ -515,14 +542,9 @@ def _two_axes(axes, in_shape, pads, out_shape) -> tuple[Figure, Sequence[Axes]]:
     scale = min(0.45, 5.5 / max(h_in, w_in))  # inches per cell; big inputs shrink
     width = (w_in + out_shape[1]) * scale + 1.6
     height = max(h_in, out_shape[0]) * scale + 1.0
-    fig, axes = plt.subplots(
-        1,
-        2,
-        figsize=(max(width, 6.0), max(height, 2.6)),
-        width_ratios=[w_in, max(out_shape[1], 1)],
-        layout="constrained",
+    return _display.new_figure(
+        1, 2, figsize=(max(width, 6.0), max(height, 2.6)), width_ratios=[w_in, max(out_shape[1], 1)]
     )
-    return fig, axes
 
 
 def _class_ticks(ax: Axes, names: list[str]) -> None:
@@ -546,12 +568,11 @@ def _grid(n: int, ncols: int, cell: float, title: str | None) -> tuple[Figure, l
         raise ValueError(f"ncols should be a positive int, got {ncols!r}")
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(
+    fig, axes = _display.new_figure(
         nrows,
         ncols,
         figsize=(ncols * cell + 0.2, nrows * (cell + 0.3) + (0.4 if title else 0)),
         squeeze=False,
-        layout="constrained",
     )
     flat = list(axes.ravel())
     for ax in flat:
@@ -720,8 +741,6 @@ def _history_dict(history: Any) -> dict[str, list[float]]:
             f"history should be what model.fit returns (or its .history dict), got "
             f"{type(history).__name__}"
         )
-    if "loss" not in history:
-        raise ValueError(f"history has no 'loss' entry; it has {sorted(history)}")
     return {k: list(map(float, v)) for k, v in history.items() if k != "epoch"}
 
 

@@ -11,9 +11,7 @@ notebook or a test can set ``explorer.controls["stride"].value = 2``.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -21,7 +19,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_utils import ops, viz
+from course_utils import _display, ops, viz
 from course_utils.formulas import (
     parse_kernel,
     partial_output,
@@ -65,7 +63,6 @@ TOY_POOL_6 = np.array(
 for _toy in (TOY_EDGE, TOY_POOL_4, TOY_POOL_6):
     _toy.setflags(write=False)
 OUTPUT_SHAPE_CLASS = "course-output-shape"  # the browser tests read this element
-ERROR_STYLE = "color: #c62828; font-weight: bold"
 
 # --------------------------------------------------------------------------- explorers
 
@@ -132,7 +129,7 @@ def convolution_explorer(
         )
         products = window * kernel
         viz.show_kernel(products, ax=axes[1], title="window x kernel", fmt=_cell_format(products))
-        _show_figure(out, fig)
+        _display.show_figures(out, fig)
 
     _connect(c, render, out)
     return _box(
@@ -181,16 +178,16 @@ def padding_stride_explorer() -> widgets.VBox:
             text = shape_formula(n, k, s, padding, d)
         except ValueError as exc:  # an impossible setting is a lesson, not a crash
             shape.value = (
-                f'<span style="{ERROR_STYLE}">Not possible: {html.escape(str(exc))}</span>'
+                f'<span style="{_display.ERROR_STYLE}">Not possible: {html.escape(str(exc))}</span>'
             )
-            _show_error(out, exc)
+            _display.show_error(out, exc)
             return
         shape.value = f"<b>{html.escape(text)}</b>"
         n_out = ops.output_size(n, k, s, padding, d)
         _set_max(c["row"], n_out - 1)
         _set_max(c["col"], n_out - 1)
         fig = viz.show_positions(n, k, s, padding, d, highlight=(c["row"].value, c["col"].value))
-        _show_figure(out, fig)
+        _display.show_figures(out, fig)
 
     _connect(c, render, out)
     return _box(
@@ -252,7 +249,7 @@ def pooling_explorer(image: Any = None) -> widgets.VBox:
         fig = viz.show_window(
             img, pooled, r, col, size, stride, padding, fmt=fmt, output_fmt=out_fmt
         )
-        _show_figure(out, fig)
+        _display.show_figures(out, fig)
 
     _connect(c, render, out)
     return _box(
@@ -305,7 +302,7 @@ def feature_map_explorer(model: Any, images: Any, labels: Any = None) -> widgets
         ch = c["channel"].value
         h, w, depth = layer.shape
         info.value = f"<b>{c['layer'].value}</b>: {h}x{w}x{depth}, showing channel {ch}"
-        fig, axes = plt.subplots(1, 2, figsize=(6.5, 3.2), layout="constrained")
+        fig, axes = _display.new_figure(1, 2, figsize=(6.5, 3.2))
         axes[0].imshow(np.squeeze(images[i]), cmap="gray")
         axes[0].set_title(names[i])
         axes[1].imshow(layer[:, :, ch], cmap="viridis")
@@ -314,7 +311,7 @@ def feature_map_explorer(model: Any, images: Any, labels: Any = None) -> widgets
             ax.set_xticks([])
             ax.set_yticks([])
         grid = viz.show_feature_maps(layer, title=f"every channel of {c['layer'].value}")
-        _show_figure(out, fig, grid)
+        _display.show_figures(out, fig, grid)
 
     _connect(c, render, out)
     return _box(
@@ -368,7 +365,7 @@ def _three_panels(in_shape: tuple[int, int], out_shape: tuple[int, int]):
     width = 10.5
     panel = (width - 1.2) / sum(ratios)
     height = panel * in_shape[0] / in_shape[1] + 0.9
-    return plt.subplots(1, 3, figsize=(width, height), width_ratios=ratios, layout="constrained")
+    return _display.new_figure(1, 3, figsize=(width, height), width_ratios=ratios)
 
 
 def _set_max(slider: widgets.IntSlider, maximum: int) -> None:
@@ -390,7 +387,7 @@ def _connect(controls: dict[str, widgets.Widget], render: Callable[[], None], ou
         except Exception as exc:  # noqa: BLE001  (shown to the learner, never swallowed)
             for number in set(plt.get_fignums()) - open_before:
                 plt.close(number)  # a half-drawn figure would pop up under a later cell
-            _show_error(out, exc)
+            _display.show_error(out, exc)
         finally:
             busy.clear()
 
@@ -409,49 +406,6 @@ def _box(
     for name, part in parts.items():
         setattr(box, name, part)
     return box
-
-
-def _png(fig) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _show_figure(out: widgets.Output, *figs) -> None:
-    """Replace what ``out`` shows with these figures, as PNG, then close them.
-
-    Writing ``out.outputs`` directly (rather than ``with out: display(fig)``) works the
-    same in a notebook, in a test and in a callback, and leaves no open figure behind
-    for the inline backend to show a second time.
-    """
-    try:
-        outputs = tuple(
-            {
-                "output_type": "display_data",
-                "data": {"image/png": _png(fig), "text/plain": "<Figure>"},
-                "metadata": {},
-            }
-            for fig in figs
-        )
-    finally:
-        for fig in figs:
-            plt.close(fig)
-    out.outputs = outputs
-
-
-def _show_error(out: widgets.Output, exc: BaseException) -> None:
-    """Show an error's message in red in ``out`` (instead of a traceback in the log)."""
-    message = html.escape(f"{type(exc).__name__}: {exc}")
-    out.outputs = (
-        {
-            "output_type": "display_data",
-            "data": {
-                "text/html": f'<p style="{ERROR_STYLE}">{message}</p>',
-                "text/plain": message,
-            },
-            "metadata": {},
-        },
-    )
 
 
 __all__ = [

@@ -1,6 +1,7 @@
 """What the exercise tests share: run code as a notebook cell would, read an untouched answer
-cell, put a typical slip into a reference solution or a right list, and the two tests every
-exercise notebook gets (its solutions are correct, its placeholders are not attempted).
+cell, put a typical slip into a reference solution or a right list, check that a wrong answer
+gets its message, and the two tests every exercise notebook gets (its solutions are correct,
+its placeholders are not attempted).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from course_utils.exercises import Exercise, State
+from course_utils.exercises import Exercise, Result, State
 
 EXERCISE_NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks" / "exercises"
 
@@ -63,6 +64,13 @@ def with_item(right: Sequence[Any], index: int, value: Any) -> list[Any]:
     answer = list(right)
     answer[index] = value
     return answer
+
+
+def assert_incorrect(result: Result, message: str) -> None:
+    """The check said Incorrect, and ``message`` is part of what it told the learner."""
+    # pytest does not rewrite asserts outside test files: each assert says what it saw.
+    assert result.state is State.INCORRECT, result
+    assert message in result.message, result.message
 
 
 def notebook_tests(

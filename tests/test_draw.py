@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
+import base64
 
-from course_utils import data, draw
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from course_utils import data, draw  # noqa: E402
 
 
 def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
@@ -162,7 +169,9 @@ def test_drawing_then_lifting_the_pen_predicts():
     assert batch.shape == (1, 28, 28, 1) and batch.dtype == np.float32
     np.testing.assert_allclose(batch[0, :, :, 0], draw.preprocess_drawing(drawn))
     assert "Prediction: <b>7</b> (91%)" in widget.prediction.value
-    assert widget.output.outputs[0]["output_type"] == "display_data"  # the figure
+    (figure,) = widget.output.outputs
+    assert base64.b64decode(figure["data"]["image/png"]).startswith(b"\x89PNG")
+    assert plt.get_fignums() == []  # closed: it will not pop up again under a later cell
 
 
 def test_moving_without_pressing_draws_nothing():
@@ -181,11 +190,19 @@ def test_clear_wipes_drawing_and_prediction():
     assert widget.probabilities is None and widget.output.outputs == ()
 
 
+def error_shown(widget: draw.DigitCanvas) -> str:
+    """The error text under the canvas's answer (which is then blank)."""
+    assert widget.prediction.value == ""
+    message = widget.output.outputs[0]["data"]
+    assert "course-error" in message["text/html"]
+    return message["text/plain"]
+
+
 def test_predict_on_empty_canvas_shows_the_message():
     widget = draw.DigitCanvas(FixedModel(np.full(10, 0.1)))
     widget.predict()  # must not raise: the message goes into the widget
-    assert "The canvas is empty: draw a digit first." in widget.prediction.value
-    assert "course-error" in widget.prediction.value
+    assert error_shown(widget) == "The canvas is empty: draw a digit first."
+    assert len(widget.output.outputs) == 1  # the learner's mistake: no traceback
 
 
 def test_model_errors_are_shown_not_swallowed():
@@ -195,8 +212,8 @@ def test_model_errors_are_shown_not_swallowed():
 
     widget = draw.DigitCanvas(Broken())
     seven(widget)
-    assert "RuntimeError: weights file missing" in widget.prediction.value
-    assert "Traceback" in widget.output.outputs[0]["text"]
+    assert error_shown(widget) == "RuntimeError: weights file missing"
+    assert "Traceback" in widget.output.outputs[1]["text"]
 
 
 def test_raw_scores_become_probabilities_and_names_are_used():
@@ -211,7 +228,8 @@ def test_raw_scores_become_probabilities_and_names_are_used():
 def test_wrong_number_of_outputs_is_explained():
     widget = draw.DigitCanvas(FixedModel(np.full(5, 0.2)))
     seven(widget)
-    assert "5 outputs" in widget.prediction.value and "10 class names" in widget.prediction.value
+    message = error_shown(widget)
+    assert "5 outputs" in message and "10 class names" in message
 
 
 def test_a_real_keras_model_gives_a_prediction():

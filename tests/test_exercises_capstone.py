@@ -9,7 +9,7 @@ from pathlib import Path
 
 import keras
 import pytest
-from exercise_helpers import ExerciseNotebook
+from exercise_helpers import ExerciseNotebook, assert_incorrect
 from keras import layers
 
 from course_utils.exercises import State, ____, capstone
@@ -127,9 +127,7 @@ def test_a_made_up_success_is_correct():
 )
 def test_structure_mistakes(middle, message):
     model = network(*middle)
-    result = capstone.q2.check((model, history_for(model, CLIMB)))
-    assert result.state is State.INCORRECT
-    assert message in result.message, result.message
+    assert_incorrect(capstone.q2.check((model, history_for(model, CLIMB))), message)
 
 
 @pytest.mark.parametrize(
@@ -146,9 +144,7 @@ def test_structure_mistakes(middle, message):
 )
 def test_history_mistakes(accuracy, options, message):
     model = network()
-    result = capstone.q2.check((model, history_for(model, accuracy, **options)))
-    assert result.state is State.INCORRECT
-    assert message in result.message, result.message
+    assert_incorrect(capstone.q2.check((model, history_for(model, accuracy, **options))), message)
 
 
 def test_the_fashion_target_is_its_own():
@@ -170,9 +166,7 @@ def test_the_fashion_target_is_its_own():
 )
 def test_answer_shape_mistakes(answer, message):
     model = network()
-    result = capstone.q2.check(answer(model, history_for(model, CLIMB)))
-    assert result.state is State.INCORRECT
-    assert message in result.message, result.message
+    assert_incorrect(capstone.q2.check(answer(model, history_for(model, CLIMB))), message)
 
 
 def test_half_an_answer_is_not_attempted():

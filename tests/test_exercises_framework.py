@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -18,6 +21,7 @@ from course_utils.exercises import (
     expect_shape,
     learner_errors,
 )
+from course_utils.exercises.framework import capitalized, explain_error
 
 # --- Toy exercises, written the way a lesson module will write them -----------------------
 
@@ -409,3 +413,35 @@ def test_expect_array_reads_a_real_tensorflow_tensor() -> None:
     tf = pytest.importorskip("tensorflow")
     array = expect_dtype(tf.constant(SQUARE), "float32")
     np.testing.assert_array_equal(array, SQUARE)
+
+
+def test_capitalized_leaves_code_as_it_is():
+    assert capitalized("your output") == "Your output"
+    assert capitalized("the output of conv2d(image)") == "The output of conv2d(image)"
+    assert capitalized("total([1, 2])") == "total([1, 2])"
+
+
+def test_explain_error_names_the_learners_line_or_what_raised():
+    try:
+        divides_by_zero([1])
+    except ZeroDivisionError as error:
+        line = divides_by_zero.__code__.co_firstlineno + 2
+        assert explain_error(error) == (
+            "Your function divides_by_zero() raised ZeroDivisionError: division by zero "
+            f"(line {line} of your code: return sum(xs) / count)"
+        )
+    assert explain_error(KeyError("w"), what="your dictionary") == (
+        "Your dictionary raised KeyError: 'w'"
+    )
+
+
+def test_importing_the_exercises_does_not_import_tensorflow():
+    code = (
+        "import sys, pkgutil, importlib, course_utils.exercises as e; "
+        "[importlib.import_module(f'course_utils.exercises.{m.name}') "
+        "for m in pkgutil.iter_modules(e.__path__)]; "
+        "bad = [m for m in ('tensorflow', 'keras') if m in sys.modules]; "
+        "sys.exit(f'imported {bad}' if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

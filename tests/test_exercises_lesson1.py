@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from exercise_helpers import ExerciseNotebook
+from exercise_helpers import ExerciseNotebook, assert_incorrect
 
-from course_utils.exercises import State, ____, lesson1
+from course_utils.exercises import State, ____, checks, lesson1
 
 # What the notebook's earlier cells define.
 PREAMBLE = """
@@ -33,7 +33,7 @@ def test_reference_matches_tensorflow():
     for image, kernel in lesson1.CONV_CASES:
         expected = tf.nn.conv2d(image[None, :, :, None], kernel[:, :, None, None], 1, "VALID")
         np.testing.assert_allclose(
-            lesson1.reference_conv2d(image, kernel), expected.numpy()[0, :, :, 0], rtol=1e-5
+            checks.reference_conv(image, kernel), expected.numpy()[0, :, :, 0], rtol=1e-5
         )
 
 
@@ -77,9 +77,7 @@ def conv2d(image, kernel):
 )
 def test_conv2d_slips_get_their_own_message(tmp_path, old, new, message):
     conv2d = run_cell(with_slip("q1", (old, new)), tmp_path)["conv2d"]
-    result = lesson1.q1.check(conv2d)
-    assert result.state is State.INCORRECT
-    assert message in result.message, result.message
+    assert_incorrect(lesson1.q1.check(conv2d), message)
 
 
 def test_off_by_one_names_the_sizes(tmp_path):
@@ -148,9 +146,7 @@ def test_edge_kernels_and_scaled_kernels_count_too():
     ],
 )
 def test_line_kernel_mistakes_say_which_case_failed(name, kernel, message):
-    result = getattr(lesson1, name).check(kernel)
-    assert result.state is State.INCORRECT
-    assert message in result.message, result.message
+    assert_incorrect(getattr(lesson1, name).check(kernel), message)
 
 
 def test_line_kernel_messages_name_the_images():
@@ -190,9 +186,7 @@ def test_keras_weights_solution_is_correct(tmp_path):
     ],
 )
 def test_keras_weights_mistakes(weights, message):
-    result = lesson1.q4.check(weights)
-    assert result.state is State.INCORRECT
-    assert message in result.message, result.message
+    assert_incorrect(lesson1.q4.check(weights), message)
 
 
 def test_keras_weights_placeholder_is_not_attempted(tmp_path):

@@ -9,9 +9,9 @@ from functools import partial
 
 import numpy as np
 import pytest
-from exercise_helpers import ExerciseNotebook, notebook_tests, with_item
+from exercise_helpers import ExerciseNotebook, assert_incorrect, notebook_tests, with_item
 
-from course_utils.exercises import State, lesson2, lesson3
+from course_utils.exercises import State, checks, lesson3, stacks
 
 PREAMBLE = """
 import numpy as np
@@ -31,7 +31,7 @@ def test_reference_pooling_matches_tensorflow():
         x = image[None, :, :, None]
         for average, pool in ((False, tf.nn.max_pool2d), (True, tf.nn.avg_pool2d)):
             expected = pool(x, size, stride, "VALID").numpy()[0, :, :, 0]
-            got = lesson3.reference_pool(image, size, stride, average=average)
+            got = checks.reference_pool(image, size, stride, average=average)
             np.testing.assert_allclose(got, expected, rtol=1e-6)
 
 
@@ -50,9 +50,7 @@ def test_reference_pooling_matches_tensorflow():
     ],
 )
 def test_grid_mistakes(answer, message):
-    result = lesson3.q1.check(answer)
-    assert result.state is State.INCORRECT
-    assert message in result.message, result.message
+    assert_incorrect(lesson3.q1.check(answer), message)
 
 
 # --- q2: max_pool ---------------------------------------------------------------------------
@@ -85,9 +83,7 @@ ROWS = "(image.shape[0] - size) // stride + 1"
 )
 def test_max_pool_slips(tmp_path, replacements, message):
     max_pool = run_cell(with_slip("q2", *replacements), tmp_path)["max_pool"]
-    result = lesson3.q2.check(max_pool)
-    assert result.state is State.INCORRECT
-    assert message in result.message, result.message
+    assert_incorrect(lesson3.q2.check(max_pool), message)
 
 
 def test_max_pool_with_numpy_windows_is_correct():
@@ -124,9 +120,7 @@ shapes_with = partial(with_item, SHAPES)
     ],
 )
 def test_shape_mistakes(answer, message):
-    result = lesson3.q3.check(answer)
-    assert result.state is State.INCORRECT
-    assert message in result.message, result.message
+    assert_incorrect(lesson3.q3.check(answer), message)
 
 
 def keras_shapes(stack: list) -> list[tuple]:
@@ -147,5 +141,5 @@ def keras_shapes(stack: list) -> list[tuple]:
 
 
 def test_walk_agrees_with_keras():
-    steps = lesson2.walk((28, 28, 1), lesson3.STACK)
+    steps = stacks.walk((28, 28, 1), lesson3.STACK)
     assert keras_shapes(lesson3.STACK) == [shape for shape, _ in steps]

@@ -9,10 +9,10 @@ from functools import partial
 
 import keras
 import pytest
-from exercise_helpers import ExerciseNotebook, notebook_tests, with_item
+from exercise_helpers import ExerciseNotebook, assert_incorrect, notebook_tests, with_item
 from keras import layers
 
-from course_utils.exercises import State, lesson2, lesson4
+from course_utils.exercises import State, lesson4, stacks
 
 PREAMBLE = """
 import keras
@@ -45,7 +45,7 @@ def network() -> keras.Model:
 def test_stack_is_the_network_keras_builds():
     model = network()
     keras_shapes = [tuple(layer.output.shape[1:]) for layer in model.layers]
-    assert keras_shapes == [shape for shape, _ in lesson2.walk((28, 28, 1), lesson4.STACK)]
+    assert keras_shapes == [shape for shape, _ in stacks.walk((28, 28, 1), lesson4.STACK)]
     assert lesson4.q1.check(keras_shapes).state is State.CORRECT
     counts = [layer.count_params() for layer in model.layers]
     assert lesson4.q2.check(counts).state is State.CORRECT
@@ -80,9 +80,7 @@ shapes_with = partial(with_item, SHAPES)
     ],
 )
 def test_shape_mistakes_point_at_the_first_wrong_layer(answer, message):
-    result = lesson4.q1.check(answer)
-    assert result.state is State.INCORRECT
-    assert message in result.message, result.message
+    assert_incorrect(lesson4.q1.check(answer), message)
 
 
 # --- q2: parameters -------------------------------------------------------------------------
@@ -106,9 +104,7 @@ parameters_with = partial(with_item, PARAMETERS)
     ],
 )
 def test_parameter_mistakes(answer, message):
-    result = lesson4.q2.check(answer)
-    assert result.state is State.INCORRECT
-    assert message in result.message, result.message
+    assert_incorrect(lesson4.q2.check(answer), message)
 
 
 # --- q3: a model to a specification ---------------------------------------------------------
@@ -206,6 +202,4 @@ def test_equivalent_models_are_correct():
     ],
 )
 def test_model_mistakes(build, message):
-    result = lesson4.q3.check(build())
-    assert result.state is State.INCORRECT
-    assert message in result.message, result.message
+    assert_incorrect(lesson4.q3.check(build()), message)

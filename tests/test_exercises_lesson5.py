@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import keras
 import pytest
-from exercise_helpers import ExerciseNotebook, notebook_tests
+from exercise_helpers import ExerciseNotebook, assert_incorrect, notebook_tests
 
 from course_utils.exercises import State, lesson5
 
@@ -58,9 +58,7 @@ STOP = "self.model.stop_training = True"
 )
 def test_stop_callback_slips(tmp_path, replacements, message):
     callback = run_cell(with_slip("q1", *replacements), tmp_path)["StopAtAccuracy"]
-    result = lesson5.q1.check(callback)
-    assert result.state is State.INCORRECT
-    assert message in result.message, result.message
+    assert_incorrect(lesson5.q1.check(callback), message)
 
 
 def test_a_crash_in_the_callback_shows_the_learners_line(tmp_path):
@@ -133,9 +131,7 @@ def test_early_stopping_with_the_default_monitor_is_correct():
     ],
 )
 def test_early_stopping_mistakes(make, message):
-    result = lesson5.q2.check(make())
-    assert result.state is State.INCORRECT
-    assert message in result.message, result.message
+    assert_incorrect(lesson5.q2.check(make()), message)
 
 
 # --- q3: ModelCheckpoint --------------------------------------------------------------------
@@ -193,6 +189,4 @@ def test_checkpoint_with_a_path_object_is_correct(tmp_path):
     ],
 )
 def test_checkpoint_mistakes(make, message):
-    result = lesson5.q3.check(make())
-    assert result.state is State.INCORRECT
-    assert message in result.message, result.message
+    assert_incorrect(lesson5.q3.check(make()), message)

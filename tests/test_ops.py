@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -27,9 +30,9 @@ def tf_padding(pads: list[tuple[int, int]]) -> list[list[int]]:
     return [[0, 0], list(pads[0]), list(pads[1]), [0, 0]]
 
 
-def random_array(data, shape, low=-1.0, high=1.0) -> np.ndarray:
+def random_array(data, shape, low=-1.0, high=1.0, dtype=np.float32) -> np.ndarray:
     seed = data.draw(st.integers(0, 2**32 - 1), label="seed")
-    return np.random.default_rng(seed).uniform(low, high, shape).astype(np.float32)
+    return np.random.default_rng(seed).uniform(low, high, shape).astype(dtype)
 
 
 @st.composite
@@ -314,3 +317,364 @@ def test_padding_amounts_as_tensorflow_applies_them():
     assert ops.padding_amounts(((0, 1), (2, 3)), (5, 5), 3) == ((0, 1), (2, 3))
     with pytest.raises(ValueError, match="padding"):
         ops.padding_amounts("full", (5, 5), 3)
+
+
+# --- backward passes (lesson 6) ------------------------------------------------------------
+
+
+def tape_gradients(f: Callable, inputs: list[np.ndarray], grad_output: np.ndarray) -> list:
+    """What tf.GradientTape gives for f(*inputs) with upstream gradient ``grad_output``."""
+    tensors = [tf.constant(a) for a in inputs]
+    with tf.GradientTape() as tape:
+        tape.watch(tensors)
+        out = f(*tensors)
+    grads = tape.gradient(out, tensors, output_gradients=tf.constant(grad_output))
+    return [g.numpy() for g in grads]
+
+
+def tf_conv2d(x, kernel, strides, padding, dilations):
+    """tf.nn.conv2d, with any dilation spelled out as zeros between the kernel's taps.
+
+    TensorFlow's CPU kernels have no gradient for dilations > 1; a kernel with d - 1 zeros
+    between its taps is the same convolution, and the tape differentiates through the spreading.
+    """
+    kh, kw = kernel.shape[:2]
+    rows = np.eye((kh - 1) * dilations[0] + 1)[:, :: dilations[0]]  # (span, kh): tap i -> i*d
+    cols = np.eye((kw - 1) * dilations[1] + 1)[:, :: dilations[1]]
+    dtype = kernel.dtype.as_numpy_dtype
+    spread = tf.einsum("ai,bj,ijcf->abcf", rows.astype(dtype), cols.astype(dtype), kernel)
+    return tf.nn.conv2d(x, spread, strides, padding)
+
+
+def tolerance(dtype) -> float:
+    return 1e-10 if dtype == np.float64 else 1e-5
+
+
+@MANY
+@given(
+    case=st.one_of(conv_case(), conv_case(strided_and_dilated=True)),
+    data=st.data(),
+    dtype=st.sampled_from([np.float32, np.float64]),
+)
+def test_conv2d_backward_matches_gradient_tape(case, data, dtype):
+    batch, (h, w), c_in, kshape, strides, dilations, padding, pads = case
+    x = random_array(data, (batch, h, w, c_in), dtype=dtype)
+    kernel = random_array(data, kshape, dtype=dtype)
+    out_shape = ops.conv2d(x, kernel, strides=strides, padding=padding, dilations=dilations).shape
+    grad = random_array(data, out_shape, dtype=dtype)
+    grad_x, grad_kernel = ops.conv2d_backward(x, kernel, grad, strides, padding, dilations)
+    tf_pad = padding.upper() if isinstance(padding, str) else tf_padding(pads)
+    tf_x, tf_kernel = tape_gradients(
+        lambda a, k: tf_conv2d(a, k, strides, tf_pad, dilations), [x, kernel], grad
+    )
+    assert grad_x.dtype == grad_kernel.dtype == dtype
+    assert rel_error(grad_x, tf_x) < tolerance(dtype)
+    assert rel_error(grad_kernel, tf_kernel) < tolerance(dtype)
+
+
+@FAST
+@given(case=st.one_of(conv_case(), conv_case(strided_and_dilated=True)), data=st.data())
+def test_conv_input_gradient_is_a_convolution_with_the_flipped_kernel(case, data):
+    """Lesson 6's statement, with conv2d itself: correlate the spread, fully padded gradient."""
+    batch, (h, w), c_in, kshape, strides, dilations, padding, _ = case
+    x, kernel = random_array(data, (batch, h, w, c_in)), random_array(data, kshape)
+    grad = random_array(data, ops.conv2d(x, kernel, None, strides, padding, dilations).shape)
+    grad_x, _ = ops.conv2d_backward(x, kernel, grad, strides, padding, dilations)
+    (top, bottom), (left, right) = ops.padding_amounts(
+        padding, (h, w), kshape[:2], strides, dilations
+    )
+    spans = [(k - 1) * d + 1 for k, d in zip(kshape[:2], dilations, strict=True)]
+    # grad on the stride-1 grid of the padded input: zeros between its pixels
+    dense = (h + top + bottom - spans[0] + 1, w + left + right - spans[1] + 1)
+    spread = np.zeros((batch, *dense, kshape[3]), np.float32)
+    spread[:, :: strides[0], :: strides[1]] = grad
+    flipped = kernel[::-1, ::-1].transpose(0, 1, 3, 2)  # and in/out channels swapped
+    full = ((spans[0] - 1,) * 2, (spans[1] - 1,) * 2)
+    padded_grad_x = ops.conv2d(spread, flipped, padding=full, dilations=dilations)
+    assert rel_error(grad_x, padded_grad_x[:, top : top + h, left : left + w]) < 1e-5
+
+
+@st.composite
+def pool_input(draw, shape, dtype):
+    """Random values, or small integers: many ties, inside a window and between windows."""
+    seed = draw(st.integers(0, 2**32 - 1), label="seed")
+    rng = np.random.default_rng(seed)
+    if draw(st.booleans(), label="ties"):
+        return rng.integers(0, 3, shape).astype(dtype)
+    return rng.uniform(-1, 1, shape).astype(dtype)
+
+
+@MANY
+@given(case=pool_case(), data=st.data(), dtype=st.sampled_from([np.float32, np.float64]))
+def test_max_pool2d_backward_matches_gradient_tape(case, data, dtype):
+    shape, size, strides, padding = case
+    x = data.draw(pool_input(shape, dtype))
+    grad = random_array(data, ops.max_pool2d(x, size, strides, padding).shape, dtype=dtype)
+    steps = size if strides is None else strides
+    (theirs,) = tape_gradients(
+        lambda a: tf.nn.max_pool2d(a, size, steps, padding.upper()), [x], grad
+    )
+    ours = ops.max_pool2d_backward(x, grad, size, strides, padding)
+    assert ours.dtype == dtype
+    assert rel_error(ours, theirs) < tolerance(dtype)
+
+
+@MANY
+@given(case=pool_case(), data=st.data(), dtype=st.sampled_from([np.float32, np.float64]))
+def test_avg_pool2d_backward_matches_gradient_tape(case, data, dtype):
+    shape, size, strides, padding = case
+    x = random_array(data, shape, dtype=dtype)
+    grad = random_array(data, ops.avg_pool2d(x, size, strides, padding).shape, dtype=dtype)
+    steps = size if strides is None else strides
+    (theirs,) = tape_gradients(
+        lambda a: tf.nn.avg_pool2d(a, size, steps, padding.upper()), [x], grad
+    )
+    ours = ops.avg_pool2d_backward(x, grad, size, strides, padding)
+    assert ours.dtype == dtype
+    assert rel_error(ours, theirs) < tolerance(dtype)
+
+
+@st.composite
+def explicit_pool_case(draw):
+    """Pooling with explicit ((top, bottom), (left, right)) padding, each smaller than the window."""
+    size = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    strides = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    pads = tuple((draw(st.integers(0, k - 1)), draw(st.integers(0, k - 1))) for k in size)
+    hw = [draw(st.integers(max(1, k - sum(p)), 7)) for k, p in zip(size, pads, strict=True)]
+    return (draw(st.integers(1, 2)), *hw, draw(st.integers(1, 2))), size, strides, pads
+
+
+@FAST
+@given(case=explicit_pool_case(), data=st.data())
+def test_max_pool2d_backward_explicit_padding_matches_padded_input(case, data):
+    """TensorFlow on an input padded with -inf, then a 'valid' pool: the tape crops it back."""
+    shape, size, strides, pads = case
+    x = data.draw(pool_input(shape, np.float64))
+    grad = random_array(data, ops.max_pool2d(x, size, strides, pads).shape, dtype=np.float64)
+    (theirs,) = tape_gradients(
+        lambda a: tf.nn.max_pool2d(
+            tf.pad(a, tf_padding(pads), constant_values=-np.inf), size, strides, "VALID"
+        ),
+        [x],
+        grad,
+    )
+    assert rel_error(ops.max_pool2d_backward(x, grad, size, strides, pads), theirs) < 1e-10
+
+
+@FAST
+@given(case=explicit_pool_case(), data=st.data())
+def test_avg_pool2d_backward_explicit_padding_matches_padded_input(case, data):
+    """TensorFlow: a 'valid' mean over the zero-padded input, rescaled to leave padding out."""
+    shape, size, strides, pads = case
+    x = random_array(data, shape, dtype=np.float64)
+    grad = random_array(data, ops.avg_pool2d(x, size, strides, pads).shape, dtype=np.float64)
+    ones = tf.pad(tf.ones((1, *shape[1:3], 1), tf.float64), tf_padding(pads))
+    # avg_pool2d of the padded ones is (real pixels) / (window size): divide by it.
+    real_share = tf.nn.avg_pool2d(ones, size, strides, "VALID")
+    (theirs,) = tape_gradients(
+        lambda a: (
+            tf.nn.avg_pool2d(tf.pad(a, tf_padding(pads)), size, strides, "VALID") / real_share
+        ),
+        [x],
+        grad,
+    )
+    assert rel_error(ops.avg_pool2d_backward(x, grad, size, strides, pads), theirs) < 1e-10
+
+
+def cs231n_rel_error(a: np.ndarray, b: np.ndarray) -> float:
+    """Relative error as CS231n reports it: max |a - b| / max(|a| + |b|, tiny), elementwise."""
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def numerical_gradient(
+    f: Callable[[np.ndarray], np.ndarray], a: np.ndarray, grad_output: np.ndarray, h: float = 1e-5
+) -> np.ndarray:
+    """Central differences of sum(f(a) * grad_output), one element of ``a`` at a time."""
+    a, grad = a.copy(), np.zeros_like(a)
+    for i in np.ndindex(a.shape):
+        old = a[i]
+        a[i] = old + h
+        plus = np.sum(f(a) * grad_output)
+        a[i] = old - h
+        minus = np.sum(f(a) * grad_output)
+        a[i] = old
+        grad[i] = (plus - minus) / (2 * h)
+    return grad
+
+
+def distinct_values(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    """float64 values in [-1, 1), all at least 1.8 / size apart (over 1e-3 here): a step of
+    h = 1e-5 cannot change which pixel of a max-pooling window wins."""
+    rng = np.random.default_rng(seed)
+    n = int(np.prod(shape))
+    return (rng.permutation(n) + rng.uniform(0, 0.1, n)).reshape(shape) / n * 2 - 1
+
+
+CONV_CHECKS = [
+    ((2, 5, 6, 3), (3, 2, 3, 2), {}),
+    ((1, 7, 6, 2), (2, 3, 2, 3), {"strides": 2, "padding": "same"}),  # uneven: pads (0, 1)
+    (
+        (2, 8, 7, 2),
+        (2, 2, 2, 2),
+        {"strides": (2, 1), "padding": ((1, 2), (0, 1)), "dilations": (2, 3)},
+    ),
+    ((1, 6, 6, 1), (3, 3, 1, 4), {"padding": "same", "dilations": 2}),
+]
+POOL_CHECKS = [
+    ((2, 5, 5, 2), {"pool_size": 2, "strides": 1, "padding": "same"}),
+    ((1, 7, 6, 3), {"pool_size": 3, "strides": 2}),
+    ((1, 6, 7, 2), {"pool_size": (2, 3), "strides": (1, 2), "padding": ((1, 0), (1, 1))}),
+    ((2, 6, 5, 1), {"pool_size": 3, "strides": 2, "padding": "same"}),  # uneven: pads (0, 1)
+]
+
+
+@pytest.mark.parametrize(("x_shape", "k_shape", "kwargs"), CONV_CHECKS)
+def test_conv2d_backward_finite_differences(x_shape, k_shape, kwargs):
+    x, kernel = distinct_values(x_shape, 0), distinct_values(k_shape, 1)
+    grad = np.random.default_rng(2).standard_normal(ops.conv2d(x, kernel, **kwargs).shape)
+    grad_x, grad_kernel = ops.conv2d_backward(x, kernel, grad, **kwargs)
+    assert grad_x.dtype == grad_kernel.dtype == np.float64
+    num_x = numerical_gradient(lambda a: ops.conv2d(a, kernel, **kwargs), x, grad)
+    num_kernel = numerical_gradient(lambda k: ops.conv2d(x, k, **kwargs), kernel, grad)
+    assert cs231n_rel_error(grad_x, num_x) < 1e-6
+    assert cs231n_rel_error(grad_kernel, num_kernel) < 1e-6
+
+
+@pytest.mark.parametrize("pool", ["max", "avg"])
+@pytest.mark.parametrize(("x_shape", "kwargs"), POOL_CHECKS)
+def test_pool2d_backward_finite_differences(pool, x_shape, kwargs):
+    forward = {"max": ops.max_pool2d, "avg": ops.avg_pool2d}[pool]
+    backward = {"max": ops.max_pool2d_backward, "avg": ops.avg_pool2d_backward}[pool]
+    x = distinct_values(x_shape, 3)
+    grad = np.random.default_rng(4).standard_normal(forward(x, **kwargs).shape)
+    ours = backward(x, grad, **kwargs)
+    assert ours.dtype == np.float64
+    assert (
+        cs231n_rel_error(ours, numerical_gradient(lambda a: forward(a, **kwargs), x, grad)) < 1e-6
+    )
+
+
+def test_max_pool2d_backward_ties_go_to_the_first_maximum_in_reading_order():
+    # Windows (2x2, stride 1) [0 1; 1 1] and [1 1; 1 0] are both won by the 1 at (0, 1);
+    # [1 1; 1 0] at (1, 0) by the 1 at (1, 0), and [1 0; 0 1] at (1, 1) by the 1 at (1, 1).
+    x = np.array([[0, 1, 1], [1, 1, 0], [1, 0, 1]], dtype=np.float32)[None, :, :, None]
+    grad_x = ops.max_pool2d_backward(x, np.ones((1, 2, 2, 1)), 2, strides=1)
+    np.testing.assert_array_equal(grad_x[0, :, :, 0], [[0, 2, 0], [1, 1, 0], [0, 0, 0]])
+    # All equal: every window routes its gradient to its top-left pixel.
+    grad_x = ops.max_pool2d_backward(np.zeros((1, 3, 3, 1)), np.ones((1, 2, 2, 1)), 2, 1)
+    np.testing.assert_array_equal(grad_x[0, :, :, 0], [[1, 1, 0], [1, 1, 0], [0, 0, 0]])
+
+
+def test_max_pool2d_backward_padding_never_wins():
+    """Even when every real pixel is -inf, the first real pixel of the window wins, as in TF."""
+    x = np.full((1, 3, 4, 1), -np.inf)
+    grad = np.arange(1.0, 13.0).reshape(1, 3, 4, 1)
+    (theirs,) = tape_gradients(lambda a: tf.nn.max_pool2d(a, 3, 1, "SAME"), [x], grad)
+    np.testing.assert_array_equal(ops.max_pool2d_backward(x, grad, 3, 1, "same"), theirs)
+
+
+def test_backward_passes_by_hand():
+    nhwc, hwio = TOY_IMAGE[None, :, :, None], TOY_KERNEL[:, :, None, None]
+    ones = np.ones((1, 3, 3, 1), np.float32)
+    grad_x, grad_kernel = ops.conv2d_backward(nhwc, hwio, ones)
+    assert grad_x.dtype == grad_kernel.dtype == np.float32  # uint8 and int: float32
+    # With grad 1 everywhere, each weight's gradient is the sum of the pixels it slid over:
+    # the top-left weight saw the top-left 3x3 block, and so on.
+    sums = [[TOY_IMAGE[i : i + 3, j : j + 3].sum() for j in range(2)] for i in range(2)]
+    np.testing.assert_array_equal(grad_kernel[:, :, 0, 0], sums)
+    # The image's corner pixel was used once, by the kernel's corner weight.
+    assert grad_x[0, 0, 0, 0] == 1 and grad_x[0, 3, 3, 0] == -1 and grad_x[0, 0, 3, 0] == 2
+    grad_pool = ops.avg_pool2d_backward(nhwc, np.ones((1, 2, 2, 1)), 2)
+    np.testing.assert_array_equal(grad_pool, np.full((1, 4, 4, 1), 0.25, np.float32))
+
+
+def test_backward_float64_stays_float64():
+    x, kernel = np.ones((1, 3, 3, 1)), np.ones((2, 2, 1, 1))
+    grads = ops.conv2d_backward(x, kernel, np.ones((1, 2, 2, 1)))
+    assert [g.dtype for g in grads] == [np.float64, np.float64]
+    assert ops.max_pool2d_backward(x, np.ones((1, 1, 1, 1)), 2).dtype == np.float64
+    x32 = x.astype(np.float32)
+    assert ops.avg_pool2d_backward(x32, np.ones((1, 1, 1, 1), np.float32), 2).dtype == np.float32
+
+
+G = np.zeros((1, 3, 3, 2), np.float32)  # the shape of conv2d(X, K)
+P = np.zeros((1, 2, 2, 1), np.float32)  # the shape of max_pool2d(X, 2)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (
+            lambda: ops.conv2d_backward(X, K, np.zeros((1, 5, 5, 2))),
+            r"grad_output should have the shape of conv2d's output \(1, 3, 3, 2\), "
+            r"got shape \(1, 5, 5, 2\)",
+        ),
+        (
+            lambda: ops.conv2d_backward(X, K, G, padding="same"),
+            r"conv2d's output \(1, 5, 5, 2\), got shape \(1, 3, 3, 2\)",
+        ),
+        (lambda: ops.conv2d_backward(X, K, G[0]), r"grad_output should be 4-D .* \(3, 3, 2\)"),
+        (
+            lambda: ops.max_pool2d_backward(X, P, 2, strides=1),
+            r"max_pool2d's output \(1, 4, 4, 1\), got shape \(1, 2, 2, 1\)",
+        ),
+        (
+            lambda: ops.avg_pool2d_backward(X, np.zeros((1, 2, 2, 3)), 2),
+            r"avg_pool2d's output \(1, 2, 2, 1\), got shape \(1, 2, 2, 3\)",
+        ),
+    ],
+)
+def test_backward_checks_grad_output(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"strides": 0},
+        {"strides": (1, -2)},
+        {"strides": 1.5},
+        {"dilations": 0},
+        {"dilations": 3},
+        {"padding": "full"},
+        {"padding": -1},
+        {"padding": ((0, 1), (-1, 0))},
+        {"padding": (1, 2, 3)},
+        {"kernel": np.zeros((8, 8, 1, 1))},
+        {"kernel": np.zeros((3, 3, 3, 2))},
+        {"kernel": K[:, :, :, 0]},
+        {"x": X[0]},
+        {"x": np.full((1, 5, 5, 1), "a")},
+    ],
+)
+def test_conv2d_backward_rejects_what_conv2d_rejects(kwargs):
+    args = {"x": X, "kernel": K, **kwargs}
+    with pytest.raises((ValueError, TypeError)) as forward:
+        ops.conv2d(**args)
+    with pytest.raises(forward.type, match=re.escape(str(forward.value))):
+        ops.conv2d_backward(grad_output=G, **args)
+
+
+@pytest.mark.parametrize("pool", ["max", "avg"])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"pool_size": 0},
+        {"pool_size": 6},
+        {"pool_size": (2, 2, 2)},
+        {"strides": 0},
+        {"padding": "causal"},
+        {"padding": 2},
+        {"padding": (-1, 0)},
+        {"x": X[0]},
+    ],
+)
+def test_pool2d_backward_rejects_what_pool2d_rejects(pool, kwargs):
+    forward = {"max": ops.max_pool2d, "avg": ops.avg_pool2d}[pool]
+    backward = {"max": ops.max_pool2d_backward, "avg": ops.avg_pool2d_backward}[pool]
+    args = {"x": X, "pool_size": 2, **kwargs}
+    with pytest.raises((ValueError, TypeError)) as raised:
+        forward(**args)
+    with pytest.raises(raised.type, match=re.escape(str(raised.value))):
+        backward(grad_output=P, **args)

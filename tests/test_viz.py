@@ -214,6 +214,70 @@ def test_plot_history_errors():
         viz.plot_history({"accuracy": [0.5]})
     with pytest.raises(TypeError, match="model.fit"):
         viz.plot_history([0.5, 0.4])
+    with pytest.raises(ValueError, match=r"no 'mae' entry; it has \['accuracy', 'loss'"):
+        viz.plot_history(HISTORY, metrics=("loss", "mae"))
+    with pytest.raises(ValueError, match="metrics is empty"):
+        viz.plot_history(HISTORY, metrics=())
+    with pytest.raises(TypeError, match="a name like 'accuracy', got 3"):
+        viz.plot_history(HISTORY, metrics=3)
+
+
+def test_plot_history_chosen_metrics():
+    logs = {"acc": [0.5, 0.7], "val_acc": [0.4, 0.6], "mae": [3.0, 2.0]}  # no loss needed
+    fig = viz.plot_history(logs, metrics=("mae", "accuracy"))
+    assert [ax.get_title() for ax in fig.axes] == ["mae", "accuracy"]
+    assert [len(ax.lines) for ax in fig.axes] == [1, 2]
+    assert list(fig.axes[1].lines[1].get_ydata()) == logs["val_acc"]
+    assert [ax.get_title() for ax in viz.plot_history(HISTORY, metrics="loss").axes] == ["loss"]
+
+
+@pytest.mark.parametrize(
+    ("metric", "logs", "key"),
+    [
+        ("accuracy", {"accuracy": 1, "acc": 2}, "accuracy"),  # the name asked for comes first
+        ("accuracy", {"acc": 1}, "acc"),
+        ("acc", {"sparse_categorical_accuracy": 1}, "sparse_categorical_accuracy"),
+        ("val_acc", {"accuracy": 1, "val_accuracy": 2}, "val_accuracy"),
+        ("val_accuracy", {"accuracy": 1}, None),  # never the training value
+        ("loss", {"loss": 1, "val_loss": 2}, "loss"),
+        ("mae", {"loss": 1}, None),
+    ],
+)
+def test_logged_key_knows_the_spellings_of_accuracy(metric, logs, key):
+    assert viz.logged_key(logs, metric) == key
+
+
+def every_new_figure():
+    """One figure from each function that makes its own."""
+    digits = np.zeros((3, 6, 6))
+    return [
+        viz.show_images(digits),
+        viz.show_matrix(np.eye(3)).figure,
+        viz.show_kernel(np.eye(3)).figure,
+        viz.show_window(np.eye(5), np.zeros((3, 3)), 0, 0, 3),
+        viz.show_positions(5, 3),
+        viz.show_feature_maps(np.ones((4, 4, 2))),
+        viz.plot_history(HISTORY),
+        viz.plot_confusion_matrix([0, 1], [1, 1]).figure,
+        viz.show_misclassified(digits, [0, 1, 2], [0, 1, 1]),
+        viz.show_misclassified(digits, [0, 1, 2], [0, 1, 2]),  # the "none" figure
+        viz.plot_probabilities([0.2, 0.8]).figure,
+        viz.show_filters(np.ones((3, 3, 1, 2))),
+    ]
+
+
+def test_figures_have_a_white_background_even_under_a_dark_style():
+    with plt.rc_context({"figure.facecolor": "black"}):
+        figures = every_new_figure()
+    for fig in figures:
+        assert matplotlib.colors.to_hex(fig.get_facecolor()) == "#ffffff", fig
+
+
+def test_figures_stay_open_for_the_notebook_to_show():
+    # A notebook shows open pyplot figures at the end of the cell: that is how a plot
+    # appears when its line ends with ";" (tests/test_display.py runs a real kernel).
+    figures = every_new_figure()
+    assert sorted(plt.get_fignums()) == sorted(fig.number for fig in figures)
 
 
 def _cells(ax, n):

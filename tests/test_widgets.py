@@ -41,11 +41,16 @@ def text_of(markup: str) -> str:
 
 
 def shown(out) -> list[str]:
-    """The kinds of output an Output widget shows: 'image/png' or the error text."""
-    return [
-        o["data"].get("text/plain") if "text/html" in o["data"] else "image/png"
-        for o in out.outputs
-    ]
+    """What an Output widget shows: 'image/png', an error's text, or 'traceback'."""
+    kinds = []
+    for o in out.outputs:
+        if o["output_type"] == "stream":
+            kinds.append("traceback")
+        elif "image/png" in o["data"]:
+            kinds.append("image/png")
+        else:
+            kinds.append(o["data"]["text/plain"])
+    return kinds
 
 
 def formula_value(box) -> str:
@@ -194,8 +199,24 @@ def test_pooling_explorer_shows_pool_errors():
     assert box.controls["image"].value == "image 0"
     box.controls["stride"].value = 1
     box.controls["pool_size"].value = 4  # a 4x4 window cannot fit a 3x3 input
-    (message,) = shown(box.out)
-    assert "ValueError" in message and "pool_size" in message
+    with pytest.raises(ValueError) as error:
+        ops.max_pool2d(np.ones((1, 3, 3, 1)), 4, 1, "valid")
+    # A ValueError's message is written for the learner: shown alone, with no traceback.
+    assert shown(box.out) == [str(error.value)]
+    assert "course-error" in box.out.outputs[0]["data"]["text/html"]
+
+
+def test_a_bug_while_drawing_is_shown_with_its_traceback(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the kernel panel broke")
+
+    box = widgets.convolution_explorer(image=EDGE)
+    monkeypatch.setattr(widgets.viz, "show_kernel", broken)
+    box.controls["row"].value = 1  # redraw: the three-panel figure is open when this fails
+    assert shown(box.out) == ["RuntimeError: the kernel panel broke", "traceback"]
+    assert "in broken" in box.out.outputs[1]["text"]
+    # and the half-drawn figure was closed (the autouse fixture checks it too)
+    assert plt.get_fignums() == []
 
 
 @pytest.fixture(scope="module")

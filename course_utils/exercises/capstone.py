@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from course_utils.exercises import Exercise, Incorrect
-from course_utils.exercises.lesson4 import layer_summary
-from course_utils.exercises.lesson5 import STOP_HINTS, STOP_SOLUTION, check_stop_callback
+from course_utils.exercises.callback_checks import STOP_HINTS, STOP_SOLUTION, check_stop_callback
+from course_utils.exercises.framework import Exercise, Incorrect
+from course_utils.exercises.model_checks import layer_summary
 
 MNIST_TARGET = 0.998
 # Measured with the solution's network on the full Fashion-MNIST: 92.4% training accuracy after

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numbers
 
-from course_utils.exercises import Exercise, Incorrect
+from course_utils.exercises.framework import Exercise, Incorrect
 
 
 def _check_pixels(answer: object) -> None:

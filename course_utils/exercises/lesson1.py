@@ -4,63 +4,51 @@
 - ``q2``, ``q3``: design kernels that find vertical and horizontal lines;
 - ``q4``: give a Keras ``Conv2D`` the weights that make it compute your convolution.
 
-Checkers compare with ``course_utils.ops``, whose results equal ``tf.nn.conv2d`` (tested).
+Checkers compare with ``checks.reference_conv``, computed by ``course_utils.ops``, whose results
+equal ``tf.nn.conv2d`` (tested).
 """
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import numpy as np
 
-from course_utils import ops
-from course_utils.exercises import (
+from course_utils.exercises.checks import (
+    call_sliding,
+    close,
+    expect_function,
+    kernel_fits,
+    pattern,
+    reference_conv,
+    shape_words,
+    size_of,
+    wrong_size,
+)
+from course_utils.exercises.framework import (
     Exercise,
     Incorrect,
-    _explain,  # the framework's wording of an error, reused when adding advice to it
+    capitalized,
     expect_array,
     expect_close,
     expect_dtype,
     learner_errors,
 )
 
-
-def reference_conv2d(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """'valid' cross-correlation of one 2-D image with one 2-D kernel (lesson 1), via ``ops``."""
-    out = ops.conv2d(np.asarray(image)[None, :, :, None], np.asarray(kernel)[:, :, None, None])
-    return out[0, :, :, 0]
-
-
-def _pattern(height: int, width: int, step: int) -> np.ndarray:
-    """Fixed, irregular test numbers; quarters are exact in float32, so sums are exact too."""
-    values = (np.arange(height * width).reshape(height, width) * step + 3) % 17 - 8
-    return (values / 4).astype(np.float32)
-
-
 # (image, kernel) pairs: square first, then non-square image and kernel, then MNIST-sized.
 CONV_CASES = [
-    (_pattern(6, 6, 5), _pattern(3, 3, 7)),
-    (_pattern(5, 7, 11), np.array([[1, 0, -1], [2, 1, -2]], dtype=np.float32)),
-    (_pattern(28, 28, 13), _pattern(5, 5, 3)),
+    (pattern(6, 6, 5), pattern(3, 3, 7)),
+    (pattern(5, 7, 11), np.array([[1, 0, -1], [2, 1, -2]], dtype=np.float32)),
+    (pattern(28, 28, 13), pattern(5, 5, 3)),
 ]
-
-
-def expect_function(answer: Any, name: str) -> None:
-    """Fail unless the answer is a function, with a message that says how to pass it."""
-    if not callable(answer) or inspect.isclass(answer):
-        raise Incorrect(
-            f"check() needs your function itself, not what it returns: .check({name}), "
-            f"without parentheses after {name}."
-        )
 
 
 def _check_conv2d(conv2d: Any) -> None:
     expect_function(conv2d, "conv2d")
     for image, kernel in CONV_CASES:
-        expected = reference_conv2d(image, kernel)
-        sizes = f"{_size(image)} image and a {_size(kernel)} kernel"
-        fits = _fits(image.shape, kernel.shape)
+        expected = reference_conv(image, kernel)
+        sizes = f"{size_of(image.shape)} image and a {size_of(kernel.shape)} kernel"
+        fits = kernel_fits(image.shape, kernel.shape)
         out = call_sliding(conv2d, (image.copy(), kernel.copy()), f"For a {sizes}", fits)
         out = expect_array(out, f"your output for a {sizes}")
         _explain_conv_mistakes(out, expected, image, kernel, sizes)
@@ -74,37 +62,6 @@ def _check_conv2d(conv2d: Any) -> None:
         )
 
 
-def call_sliding(function: Any, args: tuple[Any, ...], where: str, fits: str) -> Any:
-    """Call a learner's sliding-window function; explain the crash of loops that go too far.
-
-    ``where`` names the case ("For a 6x6 image and a 3x3 kernel"), ``fits`` says how many
-    positions there are ("a 3x3 kernel fits 6 - 3 + 1 = 4 times down and ...").
-    """
-    try:
-        return function(*args)
-    except (ValueError, IndexError) as error:
-        text = str(error)
-        if "broadcast" not in text and "out of bounds" not in text:
-            with learner_errors(f"your {function.__name__}"):
-                raise
-        why = f"your loops go one step too far: {fits}."
-        if "broadcast" in text:
-            why = (
-                "a window of the image and the kernel have different shapes. Near the bottom or "
-                f"right edge, that means {why} Elsewhere, check that each window is kernel "
-                "height rows by kernel width columns."
-            )
-        raise Incorrect(f"{_explain(error, set())}. {where}, {why}") from None
-
-
-def _fits(image_shape: tuple[int, ...], kernel_shape: tuple[int, ...]) -> str:
-    (h, w), (kh, kw) = image_shape, kernel_shape
-    return (
-        f"a {kh}x{kw} kernel fits {h} - {kh} + 1 = {h - kh + 1} times down and "
-        f"{w} - {kw} + 1 = {w - kw + 1} times across"
-    )
-
-
 def _explain_conv_mistakes(
     out: np.ndarray, expected: np.ndarray, image: np.ndarray, kernel: np.ndarray, sizes: str
 ) -> None:
@@ -115,21 +72,21 @@ def _explain_conv_mistakes(
             (kernel[::-1, :], "flipped upside down"),
             (kernel[:, ::-1], "flipped left to right"),
         ):
-            if not np.allclose(flipped, kernel) and _close(out, reference_conv2d(image, flipped)):
+            if not np.allclose(flipped, kernel) and close(out, reference_conv(image, flipped)):
                 raise Incorrect(
                     f"For a {sizes}, your result equals the result with the kernel {how}, "
                     "a convolution as in maths textbooks: frameworks do not flip. Multiply "
                     "each window by the kernel as it is (cross-correlation)."
                 )
-    if _close(out, expected.T) and not _close(expected, expected.T):
+    if close(out, expected.T) and not close(expected, expected.T):
         raise Incorrect(
             f"For a {sizes}, your result is transposed (rows and columns swapped): "
             "row i of the output should come from rows i to i + kernel height of the image."
         )
     if out.ndim != 2 or out.shape == expected.shape:
         return
-    formula = _fits(image.shape, kernel.shape)
-    what = f"Your output for a {sizes} is {_size(out)} but should be {_size(expected)}"
+    formula = kernel_fits(image.shape, kernel.shape)
+    what = wrong_size(f"your output for a {sizes}", out.shape, expected.shape)
     difference = {out.shape[0] - expected.shape[0], out.shape[1] - expected.shape[1]}
     if difference == {-1}:
         raise Incorrect(f"{what}: your loops stop one step early; {formula}.")
@@ -138,18 +95,6 @@ def _explain_conv_mistakes(
     if out.shape == image.shape:
         raise Incorrect(f"{what}: this convolution has no padding ('valid'), so {formula}.")
     raise Incorrect(f"{what}: {formula}.")
-
-
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-4, atol=1e-6))
-
-
-def _size(array: np.ndarray) -> str:
-    return _size_of(array.shape)
-
-
-def _size_of(shape: tuple[int, ...]) -> str:
-    return "x".join(str(n) for n in shape)
 
 
 q1 = Exercise(
@@ -196,27 +141,25 @@ def _line_kernel_checker(direction: str) -> Any:
     def check(answer: Any) -> None:
         kernel = expect_array(answer, what).astype(np.float64)
         if kernel.ndim != 2 or not all(1 <= n <= 7 for n in kernel.shape):
-            shape = {0: "a single number", 1: f"a flat list of {kernel.size} numbers"}.get(
-                kernel.ndim, _size(kernel)
-            )
             raise Incorrect(
-                f"{what.capitalize()} should be a small 2-D array like 3x3, not {shape}."
+                f"{capitalized(what)} should be a small 2-D array like 3x3, "
+                f"not {shape_words(kernel.shape)}."
             )
         if not np.isfinite(kernel).all():
-            raise Incorrect(f"{what.capitalize()} contains nan or inf.")
+            raise Incorrect(f"{capitalized(what)} contains nan or inf.")
         strength = {
-            name: float(np.abs(reference_conv2d(image, kernel)).max())
+            name: float(np.abs(reference_conv(image, kernel)).max())
             for name, image in line_images().items()
         }
         mine, theirs, flat = strength[direction], strength[other], strength["flat"]
         if mine < 1e-6 and theirs < 1e-6:
             raise Incorrect(
-                f"{what.capitalize()} gives 0 everywhere, even on the {direction} line: "
+                f"{capitalized(what)} gives 0 everywhere, even on the {direction} line: "
                 "give some weights a non-zero value."
             )
         if theirs > mine:
             raise Incorrect(
-                f"{what.capitalize()} responds more to a {other} line ({theirs:.3g}) than to a "
+                f"{capitalized(what)} responds more to a {other} line ({theirs:.3g}) than to a "
                 f"{direction} one ({mine:.3g}): it finds {other} lines. Swap its rows and columns."
             )
         if flat > 0.05 * mine:
@@ -322,13 +265,13 @@ def _check_keras_weights(weights: Any) -> None:
         raise Incorrect(f"Your bias is {bias[0]:g}: the layer would add it to every output. Use 0.")
     import keras  # noqa: PLC0415  (imported here: `import course_utils` must stay light)
 
-    image = _pattern(8, 9, 7)
+    image = pattern(8, 9, 7)
     layer = keras.layers.Conv2D(1, 3)
     layer.build((None, *image.shape, 1))
     with learner_errors("layer.set_weights(weights)"):
         layer.set_weights([np.asarray(w, dtype=np.float32) for w in (kernel, bias)])
     out = keras.ops.convert_to_numpy(layer(image[None, :, :, None]))[0, :, :, 0]
-    expect_close(out, reference_conv2d(image, SOBEL), what="the layer's output")
+    expect_close(out, reference_conv(image, SOBEL), what="the layer's output")
 
 
 q4 = Exercise(

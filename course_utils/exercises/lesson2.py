@@ -4,39 +4,39 @@
 - ``q2``: ``pad(image, p)``, zero padding by hand;
 - ``q3``: ``conv2d(image, kernel, stride, padding)`` with strides and padding;
 - ``q4``: ``same_padding(size, kernel, stride)``, TensorFlow's uneven ``"same"`` padding;
-- ``q5``: the output shape after each layer of a stack.
-
-``Layer`` and ``shapes_checker`` are shared with lessons 3 and 4.
+- ``q5``: the output shape after each layer of a stack (the stack model is in ``stacks``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from course_utils import ops
-from course_utils.exercises import (
+from course_utils.exercises.checks import (
+    call_sliding,
+    close,
+    expect_function,
+    is_whole_number,
+    pattern,
+    pixels,
+    reference_conv,
+    size_of,
+    wrong_size,
+)
+from course_utils.exercises.framework import (
     Exercise,
     Incorrect,
-    NotAttempted,
-    ____,
+    capitalized,
     expect_array,
     expect_close,
     expect_dtype,
     learner_errors,
 )
-from course_utils.exercises.lesson1 import (
-    _close,
-    _pattern,
-    _size,
-    _size_of,
-    call_sliding,
-    expect_function,
-)
+from course_utils.exercises.stacks import conv, flatten, shapes_question
+from course_utils.formulas import size_formula
 
 # --- q1: the output-size formula -------------------------------------------------------------
 
@@ -51,12 +51,6 @@ SIZE_CASES = [
 ]
 
 
-def _size_formula(h: int, f: int, s: int, p: int) -> str:
-    exact = (h - f + 2 * p) / s + 1
-    text = f"({h} - {f} + 2 * {p}) / {s} + 1 = {exact:g}"
-    return text if exact.is_integer() else f"{text}, which rounds down to {math.floor(exact)}"
-
-
 def _check_sizes(answer: Any) -> None:
     if not isinstance(answer, (list, tuple)):
         raise Incorrect(f"Give a list of {len(SIZE_CASES)} numbers, one per row of the table.")
@@ -65,9 +59,9 @@ def _check_sizes(answer: Any) -> None:
             f"Give one number per row of the table: {len(SIZE_CASES)} numbers, not {len(answer)}."
         )
     for row, (given, (h, f, s, p)) in enumerate(zip(answer, SIZE_CASES, strict=True), start=1):
-        if isinstance(given, bool) or not isinstance(given, (int, np.integer)):
+        if not is_whole_number(given):
             raise Incorrect(f"Row {row}: give a whole number, not {given!r}.")
-        want = (h - f + 2 * p) // s + 1
+        want = ops.output_size(h, f, s, p)
         if given == want:
             continue
         slips = {
@@ -80,7 +74,7 @@ def _check_sizes(answer: Any) -> None:
         }
         why = slips.get(int(given), "")
         message = f"Row {row} (H={h}, F={f}, S={s}, P={p}) should be {want}, not {given}: "
-        raise Incorrect(message + _size_formula(h, f, s, p) + (f"; {why}" if why else "") + ".")
+        raise Incorrect(message + size_formula(h, f, s, p) + (f"; {why}" if why else "") + ".")
 
 
 q1 = Exercise(
@@ -100,7 +94,7 @@ q1 = Exercise(
 
 # --- q2: zero padding ------------------------------------------------------------------------
 
-PAD_CASES = [(_pattern(3, 4, 5), 1), (_pattern(4, 3, 7), 2), (_pattern(2, 2, 3), 0)]
+PAD_CASES = [(pattern(3, 4, 5), 1), (pattern(4, 3, 7), 2), (pattern(2, 2, 3), 0)]
 
 
 def _check_pad(pad: Any) -> None:
@@ -108,7 +102,7 @@ def _check_pad(pad: Any) -> None:
     for image, p in PAD_CASES:
         with learner_errors("your pad"):
             out = pad(image.copy(), p)
-        what = f"the output of pad(image, {p}) for a {_size(image)} image"
+        what = f"the output of pad(image, {p}) for a {size_of(image.shape)} image"
         out = expect_array(out, what)
         (h, w), want = image.shape, (image.shape[0] + 2 * p, image.shape[1] + 2 * p)
         if out.shape != want:
@@ -119,9 +113,7 @@ def _check_pad(pad: Any) -> None:
                 why = f"you padded one side only: add {p} before and {p} after, on both axes"
             else:
                 why = f"{p} zeros on each of the four sides make it {h} + 2 * {p} by {w} + 2 * {p}"
-            raise Incorrect(
-                f"{_sentence(what)} is {_size(out)} but should be {_size_of(want)}: {why}."
-            )
+            raise Incorrect(f"{wrong_size(what, out.shape, want)}: {why}.")
         if (
             p
             and np.array_equal(out[:h, :w], image)
@@ -136,7 +128,7 @@ def _check_pad(pad: Any) -> None:
         if np.any(out[border] != 0):
             r, c = np.argwhere(border & (out != 0))[0]
             raise Incorrect(
-                f"{_sentence(what)} has {out[r, c]:g} at row {r}, column {c}, in the padding: "
+                f"{capitalized(what)} has {out[r, c]:g} at row {r}, column {c}, in the padding: "
                 "padding should be zeros."
             )
         expect_close(
@@ -146,15 +138,6 @@ def _check_pad(pad: Any) -> None:
             hint=f"the image should start at row {p}, column {p}",
         )
         expect_dtype(out, image.dtype, what, hint="keep the image's dtype: dtype=image.dtype")
-
-
-def _sentence(text: str) -> str:
-    """Start a message with a capital, leaving code such as conv2d(...) as it is."""
-    return text[:1].upper() + text[1:]
-
-
-def _pixels(n: int) -> str:
-    return f"{n} pixel" if n == 1 else f"{n} pixels"
 
 
 q2 = Exercise(
@@ -181,34 +164,28 @@ q2 = Exercise(
 # --- q3: convolution with strides and padding ------------------------------------------------
 
 
-def reference_conv(image: np.ndarray, kernel: np.ndarray, stride: int, padding: Any) -> np.ndarray:
-    """One 2-D image, one 2-D kernel, via ``ops.conv2d`` (lesson 2)."""
-    x, k = np.asarray(image)[None, :, :, None], np.asarray(kernel)[:, :, None, None]
-    return ops.conv2d(x, k, strides=stride, padding=padding)[0, :, :, 0]
-
-
 # (image, kernel, stride, padding)
 STRIDE_CASES = [
-    (_pattern(6, 7, 5), _pattern(3, 3, 7), 2, 1),
-    (_pattern(5, 5, 11), _pattern(2, 3, 3), 1, 0),
-    (_pattern(8, 8, 13), _pattern(3, 3, 5), 3, 0),
-    (_pattern(7, 6, 3), _pattern(3, 2, 11), 2, 2),
-    (_pattern(5, 5, 7), _pattern(3, 3, 13), 1, 1),
+    (pattern(6, 7, 5), pattern(3, 3, 7), 2, 1),
+    (pattern(5, 5, 11), pattern(2, 3, 3), 1, 0),
+    (pattern(8, 8, 13), pattern(3, 3, 5), 3, 0),
+    (pattern(7, 6, 3), pattern(3, 2, 11), 2, 2),
+    (pattern(5, 5, 7), pattern(3, 3, 13), 1, 1),
 ]
 
 
 def _check_conv_strided(conv2d: Any) -> None:
     expect_function(conv2d, "conv2d")
     for image, kernel, s, p in STRIDE_CASES:
-        call = f"conv2d(image, kernel, stride={s}, padding={p}) on a {_size(image)} image"
-        call += f" with a {_size(kernel)} kernel"
+        call = f"conv2d(image, kernel, stride={s}, padding={p}) on a {size_of(image.shape)} image"
+        call += f" with a {size_of(kernel.shape)} kernel"
         what = f"the output of {call}"
         (h, w), (kh, kw) = image.shape, kernel.shape
-        sizes = f"rows {_size_formula(h, kh, s, p)}; columns {_size_formula(w, kw, s, p)}"
+        sizes = f"rows {size_formula(h, kh, s, p)}; columns {size_formula(w, kw, s, p)}"
         out = call_sliding(conv2d, (image.copy(), kernel.copy(), s, p), f"For {call}", sizes)
         out = expect_array(out, what)
         expected = reference_conv(image, kernel, s, p)
-        if not _close(out, expected):
+        if not close(out, expected):
             # (kernel, stride, padding) a slip would have used, and what to tell the learner.
             slips = [
                 (
@@ -219,7 +196,7 @@ def _check_conv_strided(conv2d: Any) -> None:
                     f"{s} pixels, so window (i, j) starts at row i * {s}, column j * {s} of the "
                     "padded image",
                 ),
-                (kernel, s, 0, f"you did not pad: add {_pixels(p)} of zeros on every side first"),
+                (kernel, s, 0, f"you did not pad: add {pixels(p)} of zeros on every side first"),
                 (kernel, s, p + 1, f"you padded {p + 1} pixels, not {p}"),
                 (kernel, s, max(p - 1, 0), f"you padded {p - 1} pixels, not {p}"),
                 (
@@ -234,14 +211,12 @@ def _check_conv_strided(conv2d: Any) -> None:
                 # Ignoring the stride but sizing the output right keeps the top-left corner.
                 if stride != s:
                     slip_corner = slip[: expected.shape[0], : expected.shape[1]]
-                    if _close(out, slip_corner):
-                        raise Incorrect(f"{_sentence(what)}: {why}.")
-                if _close(out, slip):
-                    raise Incorrect(f"{_sentence(what)}: {why}.")
+                    if close(out, slip_corner):
+                        raise Incorrect(f"{capitalized(what)}: {why}.")
+                if close(out, slip):
+                    raise Incorrect(f"{capitalized(what)}: {why}.")
         if out.shape != expected.shape:
-            raise Incorrect(
-                f"{_sentence(what)} is {_size(out)} but should be {_size(expected)}: {sizes}."
-            )
+            raise Incorrect(f"{wrong_size(what, out.shape, expected.shape)}: {sizes}.")
         expect_close(out, expected, what=what)
         expect_dtype(out, "float32", what, hint="the image is float32: use dtype=image.dtype")
 
@@ -311,7 +286,7 @@ def _check_same_padding(same_padding: Any) -> None:
         elif before + after != total:
             why = (
                 f"'same' gives ceil({h} / {s}) = {n} outputs, which need ({n} - 1) * {s} + {f} "
-                f"= {need} pixels, so {_pixels(max(need - h, 0))} of padding in all"
+                f"= {need} pixels, so {pixels(max(need - h, 0))} of padding in all"
             )
             if s > 1 and before + after == f - 1:
                 why += f" (with stride {s} fewer pixels are needed than F - 1)"
@@ -344,168 +319,24 @@ q4 = Exercise(
 )
 
 
-# --- q5 (and lessons 3, 4): shapes through a stack of layers ---------------------------------
-
-
-@dataclass(frozen=True)
-class Layer:
-    """One layer of a stack whose output shapes the learner works out (lessons 2 to 4).
-
-    ``kind`` is "Conv2D", "MaxPooling2D", "Flatten" or "Dense"; ``n`` the filters or units;
-    ``size`` the kernel or pool size.
-    """
-
-    kind: str
-    n: int = 0
-    size: int = 0
-    stride: int = 1
-    padding: str = "valid"
-
-    def __str__(self) -> str:
-        args = [str(a) for a in (self.n, self.size) if a]
-        if self.kind == "MaxPooling2D" and self.stride != self.size:
-            args.append(f"strides={self.stride}")
-        if self.kind == "Conv2D" and self.stride != 1:
-            args.append(f"strides={self.stride}")
-        if self.padding != "valid":
-            args.append(f'padding="{self.padding}"')
-        return f"{self.kind}({', '.join(args)})"
-
-
-def conv(filters: int, size: int, stride: int = 1, padding: str = "valid") -> Layer:
-    """A Conv2D in a stack: ``conv(64, 3)`` is ``layers.Conv2D(64, 3)`` (lessons 2 to 4)."""
-    return Layer("Conv2D", filters, size, stride, padding)
-
-
-def pool(size: int = 2, stride: int | None = None, padding: str = "valid") -> Layer:
-    """A MaxPooling2D in a stack; the stride defaults to the pool size, as in Keras."""
-    return Layer("MaxPooling2D", 0, size, size if stride is None else stride, padding)
-
-
-def walk(input_shape: tuple[int, ...], stack: Sequence[Layer]) -> list[tuple[tuple[int, ...], str]]:
-    """The shape after each layer and why, in the learner's words (lessons 2 to 4)."""
-    shape, steps = tuple(input_shape), []
-    for layer in stack:
-        if layer.kind in ("Conv2D", "MaxPooling2D"):
-            h, w, c = shape
-            new = ops.output_size(h, layer.size, layer.stride, layer.padding)
-            channels = layer.n if layer.kind == "Conv2D" else c
-            shape = (new, ops.output_size(w, layer.size, layer.stride, layer.padding), channels)
-            steps.append((shape, _why_size(layer, h, new)))
-        elif layer.kind == "Flatten":
-            why = f"Flatten lines up all the numbers: {' x '.join(map(str, shape))}"
-            shape = (math.prod(shape),)
-            steps.append((shape, f"{why} = {shape[0]}"))
-        else:
-            shape = (layer.n,)
-            steps.append((shape, f"a Dense layer outputs one number per unit: {layer.n}"))
-    return steps
-
-
-def _why_size(layer: Layer, h: int, new: int) -> str:
-    k, s, pooling = layer.size, layer.stride, layer.kind == "MaxPooling2D"
-    if layer.padding == "same":
-        if s == 1:
-            return f"'same' padding keeps the size at {h}"
-        rounding = "; 'same' rounds up" if pooling else ""
-        return f"'same' padding gives ceil({h} / {s}) = {new}{rounding}"
-    if pooling and k == s == 2:
-        return f"pooling 2x2 halves {h} and rounds down"
-    if s == 1:
-        return f"a {k}x{k} kernel without padding fits {h} - {k} + 1 = {new} times"
-    window = "window" if pooling else "kernel"
-    return f"a {k}x{k} {window} moving {s} pixels at a time fits " + _size_formula(h, k, s, 0)
-
-
-ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth"]
-
-
-def shapes_checker(input_shape: tuple[int, ...], stack: Sequence[Layer]) -> Callable[[Any], None]:
-    """A checker for "the output shape after each layer" (lessons 2 to 4)."""
-    steps = walk(input_shape, stack)
-    kinds = [layer.kind for layer in stack]
-
-    def check(answer: Any) -> None:
-        shapes = _as_shapes(answer, len(stack), tuple(input_shape))
-        for i, (given, (want, why)) in enumerate(zip(shapes, steps, strict=True)):
-            if given == want:
-                continue
-            kind = kinds[i]
-            nth = kinds[: i + 1].count(kind)
-            name = f"the {ORDINALS[nth - 1]} {kind}" if kinds.count(kind) > 1 else f"the {kind}"
-            layer = str(stack[i])
-            where = f"After {name}" if layer == f"{kind}()" else f"After {name}, {layer},"
-            if len(given) != len(want):
-                parts = " (height, width, channels)" if len(want) == 3 else ""
-                raise Incorrect(f"{where} the shape should be {want}{parts}, not {given}: {why}.")
-            if len(want) == 1:
-                raise Incorrect(
-                    f"{where} there should be {want[0]} numbers, not {given[0]}: {why}."
-                )
-            if given[:2] != want[:2]:
-                size = str(want[0]) if want[0] == want[1] else f"{want[0]}x{want[1]}"
-                raise Incorrect(
-                    f"{where} the size should be {size}, not {given[0]}x{given[1]}: {why}."
-                )
-            reason = (
-                "a Conv2D outputs one channel per filter"
-                if kind == "Conv2D"
-                else "pooling works on each channel separately and keeps them all"
-            )
-            raise Incorrect(
-                f"{where} there should be {want[2]} channels, not {given[2]}: {reason}."
-            )
-
-    return check
-
-
-def _as_shapes(answer: Any, count: int, input_shape: tuple[int, ...]) -> list[tuple[int, ...]]:
-    if not isinstance(answer, (list, tuple)):
-        raise Incorrect(f"Give a list of {count} shapes, one per layer, like [(26, 26, 64), ...].")
-    shapes = []
-    for item in answer:
-        shape = (item,) if isinstance(item, (int, np.integer)) else item
-        if not isinstance(shape, (list, tuple)):
-            raise Incorrect(f"Each shape should be a tuple like (26, 26, 64), not {item!r}.")
-        if any(n is ____ for n in shape):
-            raise NotAttempted()
-        if shape and shape[0] is None:
-            raise Incorrect(
-                "Leave out the batch axis (the None that model.summary() shows): "
-                "give (height, width, channels)."
-            )
-        if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in shape):
-            raise Incorrect(
-                f"Each shape should hold whole numbers, like (26, 26, 64), not {item!r}."
-            )
-        shapes.append(tuple(int(n) for n in shape))
-    if len(shapes) == count + 1 and shapes[0] == input_shape:
-        raise Incorrect(
-            f"Leave out the input shape {input_shape}: start with the shape after the first layer."
-        )
-    if len(shapes) != count:
-        raise Incorrect(f"Give one shape per layer: {count} shapes, not {len(shapes)}.")
-    return shapes
-
+# --- q5: shapes through a stack of layers ----------------------------------------------------
 
 STACK = [
     conv(16, 3, padding="same"),
     conv(32, 3, stride=2),
     conv(64, 3, 2, "same"),
     conv(64, 5),
-    Layer("Flatten"),
+    flatten(),
 ]
 
-q5 = Exercise(
+q5 = shapes_question(
     "Question 5: shapes through a stack of layers",
-    shapes_checker((28, 28, 1), STACK),
+    (28, 28, 1),
+    STACK,
     hints=[
         "Work one layer at a time: each layer's output is the next one's input.",
         "'valid': (H - F) // S + 1. 'same': ceil(H / S). A Conv2D has one output channel per "
         "filter; Flatten multiplies height, width and channels.",
         "The sizes go 28 -> 28 -> 13 -> 7 -> 3.",
     ],
-    solution_code="""
-        shapes = [(28, 28, 16), (13, 13, 32), (7, 7, 64), (3, 3, 64), (576,)]
-    """,
 )

@@ -11,24 +11,27 @@ from typing import Any
 
 import numpy as np
 
-from course_utils import ops
-from course_utils.exercises import (
+from course_utils.exercises.checks import (
+    call_sliding,
+    close,
+    expect_function,
+    pattern,
+    reference_pool,
+    shape_words,
+    size_of,
+    wrong_size,
+)
+from course_utils.exercises.framework import (
     Exercise,
     Incorrect,
+    capitalized,
     expect_array,
     expect_close,
     expect_dtype,
 )
-from course_utils.exercises.lesson1 import _pattern, _size, call_sliding, expect_function
-from course_utils.exercises.lesson2 import Layer, _sentence, conv, pool, shapes_checker
+from course_utils.exercises.stacks import conv, flatten, pool, shapes_question
 
 GRID = np.array([[1, 3, 2, 0], [4, 6, 5, 1], [7, 2, 9, 8], [0, 1, 3, 4]], dtype=np.float32)
-
-
-def reference_pool(image: np.ndarray, size: int, stride: int, average: bool = False) -> np.ndarray:
-    """Max (or average) pooling of one 2-D image, 'valid', via ``course_utils.ops`` (lesson 3)."""
-    pooling = ops.avg_pool2d if average else ops.max_pool2d
-    return pooling(np.asarray(image)[None, :, :, None], size, stride)[0, :, :, 0]
 
 
 def _check_grid(answer: Any) -> None:
@@ -40,9 +43,8 @@ def _check_grid(answer: Any) -> None:
             "2x2 windows do not overlap, so a 4x4 grid gives 2x2."
         )
     if out.shape != (2, 2):
-        shape = f"a flat list of {out.size} numbers" if out.ndim == 1 else _size(out)
         raise Incorrect(
-            f"Your answer is {shape} but should be 2x2: two rows of two numbers, "
+            f"Your answer is {shape_words(out.shape)} but should be 2x2: two rows of two numbers, "
             "like [[1, 2], [3, 4]]."
         )
     largest = "max pooling keeps the largest number"
@@ -79,17 +81,17 @@ q1 = Exercise(
 # (image, pool size, stride): non-overlapping, an odd size that drops a row, overlapping windows.
 POOL_CASES = [
     (GRID, 2, 2),
-    (_pattern(7, 5, 11), 2, 2),
-    (_pattern(6, 6, 5), 3, 2),
-    (_pattern(5, 5, 7) - 2.5, 2, 1),  # all negative: a maximum that starts at 0 is wrong
-    (_pattern(6, 8, 13), 3, 3),
+    (pattern(7, 5, 11), 2, 2),
+    (pattern(6, 6, 5), 3, 2),
+    (pattern(5, 5, 7) - 2.5, 2, 1),  # all negative: a maximum that starts at 0 is wrong
+    (pattern(6, 8, 13), 3, 3),
 ]
 
 
 def _check_max_pool(max_pool: Any) -> None:
     expect_function(max_pool, "max_pool")
     for image, size, stride in POOL_CASES:
-        call = f"max_pool(image, size={size}, stride={stride}) on a {_size(image)} image"
+        call = f"max_pool(image, size={size}, stride={stride}) on a {size_of(image.shape)} image"
         what = f"the output of {call}"
         rows = (image.shape[0] - size) / stride + 1
         cols = (image.shape[1] - size) / stride + 1
@@ -117,26 +119,20 @@ def _check_max_pool(max_pool: Any) -> None:
         for slip, why in slips:
             # A slip in the window positions alone keeps the output size: compare the corner.
             corner = slip[: expected.shape[0], : expected.shape[1]]
-            if not _same(out, expected) and (_same(out, slip) or _same(out, corner)):
-                raise Incorrect(f"{_sentence(what)}: {why}.")
+            if not close(out, expected) and (close(out, slip) or close(out, corner)):
+                raise Incorrect(f"{capitalized(what)}: {why}.")
         if out.shape != expected.shape:
-            raise Incorrect(
-                f"{_sentence(what)} is {_size(out)} but should be {_size(expected)}: {formula}."
-            )
+            raise Incorrect(f"{wrong_size(what, out.shape, expected.shape)}: {formula}.")
         wrong = ~np.isclose(out, expected)
         if np.any(wrong & (out == 0) & (expected < 0)):
             raise Incorrect(
-                f"{_sentence(what)} has 0 where a window holds only negative numbers: start "
+                f"{capitalized(what)} has 0 where a window holds only negative numbers: start "
                 "each window's maximum from its first value (or use np.max), not from 0."
             )
         expect_close(out, expected, what=what)
         expect_dtype(
             out, image.dtype, what, hint="pooling only picks values: use dtype=image.dtype"
         )
-
-
-def _same(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.allclose(a, b))
 
 
 q2 = Exercise(
@@ -163,18 +159,16 @@ q2 = Exercise(
 )
 
 
-STACK = [conv(32, 5, padding="same"), pool(2), conv(64, 3), pool(3, 2, "same"), Layer("Flatten")]
+STACK = [conv(32, 5, padding="same"), pool(2), conv(64, 3), pool(3, 2, "same"), flatten()]
 
-q3 = Exercise(
+q3 = shapes_question(
     "Question 3: shapes with pooling",
-    shapes_checker((28, 28, 1), STACK),
+    (28, 28, 1),
+    STACK,
     hints=[
         "Pooling shrinks height and width and keeps the number of channels.",
         "'valid' pooling: (H - size) // stride + 1. 'same' pooling: ceil(H / stride), whatever "
         "the pool size.",
         "The sizes go 28 -> 28 -> 14 -> 12 -> 6.",
     ],
-    solution_code="""
-        shapes = [(28, 28, 32), (14, 14, 32), (12, 12, 64), (6, 6, 64), (2304,)]
-    """,
 )
