@@ -4,12 +4,17 @@ Lessons are committed executed (readable on GitHub); exercise notebooks are comm
 without outputs. Widget outputs are replaced by a short note: a saved widget without its
 kernel would show "Error displaying widget: model not found".
 
-    .venv/bin/python tools/execute_notebooks.py [notebooks/01_convolution_by_hand.ipynb ...]
+    .venv/bin/python tools/execute_notebooks.py [--mnist-path DIR] [notebooks/01_....ipynb ...]
+
+Lessons are committed as a learner online sees them: on the full MNIST. Name a local copy with
+``--mnist-path`` (or ``COURSE_MNIST_PATH``); a run whose outputs show the offline sample's
+notice, or that runs in fast mode, is refused rather than written.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,6 +25,8 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = "[Interactive widget: run this cell in JupyterLab to use it.]"
+# The first words of course_utils.data's offline notice: outputs that are not the full MNIST.
+OFFLINE_NOTICE = "No internet ("
 
 
 def lessons() -> list[Path]:
@@ -54,6 +61,11 @@ def execute(path: Path, timeout: int) -> float:
         record_timing=False,  # per-cell timestamps would make every re-run a diff of every cell
     ).execute()
     without_widget_views(nb)
+    if OFFLINE_NOTICE in nbformat.writes(nb):
+        raise SystemExit(
+            f"{path.name}: ran on the offline MNIST sample, not written. Give the full MNIST "
+            "with --mnist-path DIR (or COURSE_MNIST_PATH)."
+        )
     nbformat.write(nb, path)
     return time.perf_counter() - start
 
@@ -72,7 +84,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every lesson")
     parser.add_argument("--timeout", type=int, default=1200, help="seconds per cell")
+    parser.add_argument(
+        "--mnist-path",
+        type=Path,
+        default=os.environ.get("COURSE_MNIST_PATH") or None,
+        help="folder with the full MNIST (default: COURSE_MNIST_PATH)",
+    )
     args = parser.parse_args()
+    # The kernels inherit this environment: full data, never fast mode.
+    os.environ.pop("COURSE_FAST", None)
+    if args.mnist_path is not None:
+        if not Path(args.mnist_path).is_dir():
+            parser.error(f"--mnist-path {args.mnist_path}: no such folder")
+        os.environ["COURSE_MNIST_PATH"] = str(Path(args.mnist_path).resolve())
     for path in args.notebooks or lessons():
         path = path.resolve()
         if "exercises" in path.parts:
