@@ -5,7 +5,7 @@ Importing ``course_utils`` itself is cheap: TensorFlow is only imported by the
 functions that need it, so ``import course_utils`` works even before TensorFlow does.
 """
 
-from course_utils.environment import fast_mode, setup
+from course_utils.environment import environment_report, fast_mode, setup
 
-__all__ = ["fast_mode", "setup"]
+__all__ = ["environment_report", "fast_mode", "setup"]
 __version__ = "0.1.0"

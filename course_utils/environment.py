@@ -114,15 +114,20 @@ def _set_plot_defaults() -> None:
     )
 
 
-# The lower bounds of requirements.txt (major, minor); tests/test_environment.py keeps the two
-# in step.
+# The lower bounds of requirements.txt, which are versions the tests run: Google Colab's
+# (requirements-colab.txt, `make test-colab`) or, for JupyterLab's side, Binder's pins.
+# tests/test_environment.py keeps the three in step.
+PYTHON = (3, 11)
 REQUIREMENTS = {
-    "tensorflow": (2, 16),
-    "keras": (3, 3),
-    "ipywidgets": (8, 1),
-    "matplotlib": (3, 8),
-    "numpy": (1, 26),
+    "tensorflow": (2, 20, 0),
+    "keras": (3, 13, 2),
+    "ipywidgets": (8, 1, 9),
+    "matplotlib": (3, 10, 0),
+    "numpy": (2, 1, 3),
 }
+# Colab's front end supports only ipywidgets 7 (7.7.1 ships there). `make test-colab` runs the
+# course's widgets on it, as far as a test can without Colab's own front end.
+COLAB_IPYWIDGETS = (7, 7, 1)
 
 
 def check_environment() -> bool:
@@ -130,30 +135,89 @@ def check_environment() -> bool:
 
     Lesson 0 runs it; run it again whenever something seems off after an upgrade.
     """
-    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
-
     requirements = dict(REQUIREMENTS)
     if on_colab():
-        # Colab's front end supports only ipywidgets 7 (7.7.1 ships there); the course's
-        # widgets work with it.
-        requirements["ipywidgets"] = (7, 7)
-    rows = [("python", platform.python_version(), _at_least(platform.python_version(), (3, 10)))]
-    for package, minimum in requirements.items():
-        try:
-            found = version(package)
-        except PackageNotFoundError:
-            found = "missing"
-        rows.append((package, found, found != "missing" and _at_least(found, minimum)))
-    for (package, found, ok), minimum in zip(rows, [(3, 10), *requirements.values()], strict=True):
+        requirements["ipywidgets"] = COLAB_IPYWIDGETS
+    rows = [("python", platform.python_version(), PYTHON)]
+    rows += [(package, _installed(package), minimum) for package, minimum in requirements.items()]
+    all_ok = True
+    for package, found, minimum in rows:
+        ok = found != "missing" and _at_least(found, minimum)
+        all_ok = all_ok and ok
         wanted = ".".join(map(str, minimum))
         advice = "OK" if ok else f"needs {wanted} or newer: pip install -r requirements.txt"
         print(f"{package:<11} {found:<10} {advice}")
-    return all(ok for _, _, ok in rows)
+    return all_ok
 
 
-def _at_least(found: str, minimum: tuple[int, int]) -> bool:
+# The packages a learner's problem most often comes down to.
+REPORTED_PACKAGES = (
+    "tensorflow",
+    "keras",
+    "numpy",
+    "matplotlib",
+    "ipywidgets",
+    "ipycanvas",
+    "jupyterlab",
+)
+
+
+def environment_report() -> None:
+    """Print what a bug report needs to know about this setup, ready to paste into an issue.
+
+    Versions, the machine, where it runs (Colab, Binder or your computer), fast mode and
+    which copy of the data the lessons loaded. The course's issue template asks for it.
+    Imports nothing heavy, so it works even when TensorFlow does not.
+    """
+    place = "Google Colab" if on_colab() else "Binder" if on_binder() else "your computer"
+    rows = [
+        ("course_utils", _installed("course_utils")),
+        ("python", f"{platform.python_version()} ({sys.executable})"),
+        ("platform", f"{platform.platform()} ({platform.machine()})"),
+        ("running on", place),
+        ("fast mode", "on (COURSE_FAST)" if fast_mode() else "off"),
+    ]
+    rows += [(package, _installed(package)) for package in REPORTED_PACKAGES]
+    rows.append(("data", _data_sources()))
+    print("course_utils environment report: paste all of it into your issue")
+    for name, value in rows:
+        print(f"{name:<13} {value}")
+
+
+def _installed(package: str) -> str:
+    """The installed version of ``package``, or "missing"."""
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "missing"
+
+
+def _data_sources() -> str:
+    """Where this session's datasets came from, as course_utils.data recorded it."""
+    data = sys.modules.get("course_utils.data")
+    if data is None:
+        return "nothing loaded in this session yet"
+    # data.sources_used() -> {"MNIST": "where it came from", ...}, for the datasets loaded.
+    sources_used = getattr(data, "sources_used", None)
+    if sources_used is None:
+        return "unknown"
+    used = sources_used()
+    if not used:
+        return "nothing loaded in this session yet"
+    return "; ".join(f"{name}: {where}" for name, where in used.items())
+
+
+def _at_least(found: str, minimum: tuple[int, ...]) -> bool:
+    """True when version ``found`` ("2.21.0rc1") is ``minimum`` or newer."""
     parts = []
-    for piece in found.split(".")[:2]:
-        digits = "".join(ch for ch in piece if ch.isdigit())
+    for piece in found.split(".")[: len(minimum)]:
+        digits = ""
+        for ch in piece:  # "0rc1" -> "0": a pre-release counts as its release
+            if not ch.isdigit():
+                break
+            digits += ch
         parts.append(int(digits) if digits else 0)
+    parts += [0] * (len(minimum) - len(parts))
     return tuple(parts) >= minimum

@@ -2,10 +2,14 @@
 
 A private JupyterLab server runs on a copy of the notebooks; Playwright clicks its menus,
 drags widgets and draws on canvases; the server's REST API reads back what was saved.
+test_site.py uses the same Chromium on the course's static site, served from a folder.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import itertools
 import json
 import os
@@ -15,9 +19,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,13 +124,24 @@ def write_lab_settings(folder: Path) -> None:
         path.write_text(json.dumps(values))
 
 
-def start_lab(root: Path, state: Path, env: dict[str, str], timeout: float = 90) -> Lab:
+def start_lab(
+    root: Path,
+    state: Path,
+    env: dict[str, str],
+    timeout: float = 90,
+    test_settings: bool = True,
+    extra_args: tuple[str, ...] = (),
+) -> Lab:
     """Start ``jupyter lab`` on ``root`` and wait (at most ``timeout`` s) until it answers.
 
     ``state`` receives the server's own files: settings, workspaces, config, log.
+    ``test_settings`` writes LAB_SETTINGS as the user's settings; ``extra_args`` go to
+    ``jupyter lab`` as they are.
     """
     settings, workspaces, config = state / "settings", state / "workspaces", state / "config"
-    write_lab_settings(settings)
+    settings.mkdir(parents=True, exist_ok=True)
+    if test_settings:
+        write_lab_settings(settings)
     workspaces.mkdir(parents=True, exist_ok=True)
     config.mkdir(parents=True, exist_ok=True)
     port, token = free_port(), secrets.token_hex(16)
@@ -145,6 +162,7 @@ def start_lab(root: Path, state: Path, env: dict[str, str], timeout: float = 90)
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
+        *extra_args,
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI often run as root
         command.append("--allow-root")
@@ -170,6 +188,54 @@ def start_lab(root: Path, state: Path, env: dict[str, str], timeout: float = 90)
 
 def launch_chromium(playwright: Any, executable: str = CHROMIUM) -> Any:
     return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+
+
+def require_browser(reason: str) -> None:
+    """Skip a browser test, or fail it where COURSE_REQUIRE_BROWSER=1 (CI) says it must run."""
+    import pytest  # noqa: PLC0415  (only the tests call this)
+
+    if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (COURSE_REQUIRE_BROWSER=1, so this is an error, not a skip)")
+    pytest.skip(reason)
+
+
+def chromium_or_skip() -> str:
+    """The Chromium binary to use, once Chromium and Playwright are known to be there."""
+    path = os.environ.get("COURSE_CHROMIUM", CHROMIUM)
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        require_browser(
+            f"no Chromium at {path}: install it (Debian/Ubuntu: sudo apt-get install chromium) "
+            "or set COURSE_CHROMIUM to a Chromium binary"
+        )
+    try:
+        import playwright.sync_api  # noqa: F401, PLC0415
+    except ImportError:
+        require_browser("the playwright package is missing: pip install -r requirements-dev.txt")
+    return path
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a browser that closes a connection early (favicon.ico, say) is not news
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` over HTTP on 127.0.0.1, as a static host would; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = _QuietServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 # ------------------------------------------------------------------ a notebook in the page
@@ -275,9 +341,15 @@ def wait_until_idle(lab: Lab, path: str, timeout_s: float = 60, quiet_s: float =
     raise TimeoutError(f"{path}: the kernel stayed busy for {timeout_s:.0f} s")
 
 
+WIDGET_FAILURES = ("Error displaying widget", "Click to show javascript error")
+
+
 def widget_errors(page: Any) -> int:
-    """How many outputs say "Error displaying widget" (prose that mentions it does not count)."""
-    return page.locator(".jp-OutputArea-output", has_text="Error displaying widget").count()
+    """How many outputs show a widget that failed: "Error displaying widget", or the
+    "Click to show javascript error" box of a widget whose JavaScript model is missing
+    (prose that mentions them does not count)."""
+    outputs = page.locator(".jp-OutputArea-output")
+    return sum(outputs.filter(has_text=text).count() for text in WIDGET_FAILURES)
 
 
 def cell_errors(notebook: dict) -> list[str]:

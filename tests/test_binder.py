@@ -8,10 +8,13 @@ so a change to either side that breaks the other fails here, not on mybinder.org
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
+import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -169,7 +172,7 @@ def commands(lines: list[str]) -> list[str]:
     return [line.strip() for line in lines[1:] if line.strip() and not line.strip().startswith("#")]
 
 
-def test_postbuild_is_strict_installs_course_utils_without_dependencies_and_fetches_mnist():
+def test_postbuild_is_strict_installs_course_utils_without_dependencies_and_fetches_the_datasets():
     steps = commands(check_script(BINDER / "postBuild"))
     assert steps and steps[0] == "set -euo pipefail", "postBuild must begin with set -euo pipefail"
     installs = [step for step in steps if re.search(r"\bpip3? install\b", step)]
@@ -180,7 +183,8 @@ def test_postbuild_is_strict_installs_course_utils_without_dependencies_and_fetc
     assert any(re.search(r"\s(-e\s+)?\.$", step) for step in installs), (
         "postBuild must install the repository itself (pip install --no-deps -e .)"
     )
-    assert any("prefetch('mnist')" in step or 'prefetch("mnist")' in step for step in steps)
+    for dataset in ("mnist", "fashion-mnist"):
+        assert any(f"prefetch('{dataset}')" in step for step in steps), f"no prefetch of {dataset}"
 
 
 def test_start_script_hands_over_to_the_server():
@@ -239,16 +243,26 @@ def test_start_leaves_threads_alone_without_a_limit_or_when_set():
     assert start_environment(CPU_LIMIT="1", OMP_NUM_THREADS="3")["OMP_NUM_THREADS"] == "3"
 
 
+def fake_command(folder: Path, name: str, script: str) -> None:
+    """A stand-in ``name`` on PATH: a bash script."""
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(f"#!/bin/bash\n{script}\n")
+    (folder / name).chmod(0o755)
+
+
+def jupyterlab_settings(app_dir: Path) -> Path:
+    """Where a JupyterLab whose application directory is ``app_dir`` finds the course's file."""
+    return app_dir / "settings" / "overrides.d" / "course.json"
+
+
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_postbuild_runs_its_steps_from_the_repository_root(tmp_path):
-    # Run the real script with a stand-in `python` that records its arguments and working
-    # directory instead of installing anything.
-    log = tmp_path / "calls.log"
-    fake = tmp_path / "bin" / "python"
-    fake.parent.mkdir()
-    fake.write_text(f'#!/bin/bash\necho "$PWD|$*" >> "{log}"\n')
-    fake.chmod(0o755)
-    env = {**os.environ, "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}"}
+    # Run the real script with stand-ins for `python` (records its arguments and working
+    # directory instead of installing anything) and `jupyter` (names an application folder).
+    log, bin_dir, app = tmp_path / "calls.log", tmp_path / "bin", tmp_path / "app"
+    fake_command(bin_dir, "python", f'echo "$PWD|$*" >> "{log}"')
+    fake_command(bin_dir, "jupyter", f'echo "Application directory:   {app}"')
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
     result = subprocess.run(
         [str(BINDER / "postBuild")], cwd=tmp_path, env=env, capture_output=True, text=True
     )
@@ -257,4 +271,72 @@ def test_postbuild_runs_its_steps_from_the_repository_root(tmp_path):
     assert calls, "postBuild ran no python command"
     assert {cwd for cwd, _ in calls} == {str(ROOT)}, f"steps ran in {calls}, not the repo root"
     assert any("pip install" in args and "--no-deps" in args for _, args in calls)
-    assert any("prefetch" in args for _, args in calls)
+    for dataset in ("mnist", "fashion-mnist"):
+        assert any(f"prefetch('{dataset}')" in args for _, args in calls), dataset
+    installed = jupyterlab_settings(app)
+    assert installed.read_text() == (BINDER / "jupyterlab-overrides.json").read_text()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_lab_installs_the_same_jupyterlab_settings(tmp_path):
+    app = tmp_path / "app"
+    fake_command(tmp_path / "bin", "jupyter", f'echo "Application directory:   {app}"')
+    result = subprocess.run(
+        ["make", "--no-print-directory", "lab-settings", f"BIN={tmp_path / 'bin'}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        jupyterlab_settings(app).read_text() == (BINDER / "jupyterlab-overrides.json").read_text()
+    )
+
+
+def test_fashion_mnist_comes_from_postbuild_not_an_unchecked_apt_package():
+    # Whether Ubuntu 24.04, Binder's base image, has dataset-fashion-mnist was never checked;
+    # if apt could not find it, the whole Binder build would fail. postBuild fetches it
+    # (test_postbuild_is_strict_..._fetches_the_datasets).
+    path = BINDER / "apt.txt"
+    assert "dataset-fashion-mnist" not in (meaningful_lines(path) if path.exists() else [])
+
+
+@pytest.mark.slow
+def test_jupyterlab_serves_the_course_settings_no_news_question(tmp_path):
+    """A real JupyterLab reading the course's file: lesson 0 opens without the news pop-up."""
+    pytest.importorskip("jupyterlab", reason="JupyterLab is not installed here (Colab's run)")
+    import browser_helpers as bh
+    from jupyterlab.labapp import LabApp
+
+    # The folder postBuild and `make lab` compute is the one JupyterLab reads by default.
+    listed = subprocess.run(
+        [sys.executable, "-m", "jupyterlab", "path"], capture_output=True, text=True, check=True
+    ).stdout
+    app_dir = re.search(r"^Application directory:\s*(.+)$", listed, re.M)[1].strip()
+    assert Path(LabApp().app_settings_dir) == Path(app_dir) / "settings"
+
+    installed = jupyterlab_settings(tmp_path / "app")  # as postBuild installs it
+    installed.parent.mkdir(parents=True)
+    shutil.copy(BINDER / "jupyterlab-overrides.json", installed)
+    (tmp_path / "root").mkdir()
+    lab = bh.start_lab(
+        tmp_path / "root",
+        tmp_path / "state",
+        bh.environment(),
+        test_settings=False,  # the test sessions' own settings would hide the course's
+        extra_args=(f"--LabApp.app_settings_dir={tmp_path / 'app' / 'settings'}",),
+    )
+    try:
+        request = urllib.request.Request(
+            f"{lab.base}/lab/api/settings/@jupyterlab/apputils-extension:notification",
+            headers={"Authorization": f"token {lab.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            served = json.loads(response.read())
+    finally:
+        lab.stop()
+    # Overrides change the defaults that the page's settings start from.
+    defaults = {k: v.get("default") for k, v in served["schema"]["properties"].items()}
+    assert served["settings"] == {}, "no user settings here: only the course's defaults count"
+    assert defaults["fetchNews"] == "false", defaults  # JupyterLab's own default asks: "none"
+    assert defaults["checkForUpdates"] is False, defaults

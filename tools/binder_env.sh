@@ -6,10 +6,10 @@
 #   tools/binder_env.sh [WORKDIR]      (default: a new temporary folder; needs the internet
 #                                       for PyPI, and runtime.txt's python3.X on PATH)
 #
-# What it does not do: Ubuntu's apt.txt packages and repo2docker's own Jupyter base image
+# What it does not do: repo2docker's own Jupyter base image
 # (Ubuntu 24.04 and a conda environment with its own JupyterLab, which the pins then replace).
-# Without the internet, postBuild's MNIST download fails; the script says so and goes on,
-# and the notebooks then run on the offline 5,000-digit sample.
+# Without the internet, postBuild's dataset downloads (its last steps) fail; the script says so
+# and goes on, and the notebooks then run on the offline 5,000-digit MNIST sample.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(realpath -m "${1:-$(mktemp -d -t binder-env-XXXX)}")
@@ -36,7 +36,7 @@ step "the repository as git tracks it, then binder/postBuild"
 mkdir -p "$work/repo"
 (cd "$root" && git ls-files -z | xargs -0 cp --parents -t "$work/repo")
 if ! (cd "$work/repo" && bash binder/postBuild); then
-    echo "postBuild failed: expected only where MNIST cannot be downloaded (no internet)." >&2
+    echo "postBuild failed: expected only where the datasets cannot be downloaded (no internet)." >&2
     python -c "import course_utils" || exit 1  # the install step itself must have worked
 fi
 

@@ -7,9 +7,10 @@ under [project.urls]. After publishing or forking the course, run once:
 
 It writes the address into pyproject.toml, rewrites README.md's badges (Binder, and Colab
 for every notebook in the lessons table), and puts the Colab install cell, with that
-address, first among the code cells of every notebook. Without an argument it does the
+address, first among the code cells of every notebook. The course's site (make site) reads
+the address from pyproject.toml when it is built, for its Binder and Colab buttons. Without an argument it does the
 same for the address already in pyproject.toml, which is how a new notebook gets its cell.
-tests/test_colab.py checks that all of these agree.
+tests/test_colab.py and tests/test_site.py check that all of these agree.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ if "google.colab" in sys.modules:
 
 def repository() -> str:
     """OWNER/REPO, read from pyproject.toml's [project.urls] Repository."""
-    # A regex, not tomllib: the course supports Python 3.10, which has no tomllib.
+    # A regex, not tomllib: set_pyproject below rewrites this one line, so both read one format.
     text = (ROOT / "pyproject.toml").read_text()
     match = re.search(r'^Repository = "https://github\.com/([^"]+?)/?"$', text, re.MULTILINE)
     if not match:
@@ -55,16 +56,25 @@ def notebooks() -> list[Path]:
     return lessons + sorted((NOTEBOOKS / "exercises").glob("[0-9][0-9]_*.ipynb"))
 
 
-def binder_url(slug: str) -> str:
-    """Binder, opening the first lesson in JupyterLab."""
+def binder_url(slug: str, notebook: str = FIRST_LESSON) -> str:
+    """Binder, opening ``notebook`` (a path from the repository's root) in JupyterLab.
+
+    The README's badge opens the first lesson; each page of the course's site (docs/) opens
+    its own notebook.
+    """
     return f"https://mybinder.org/v2/gh/{slug}/HEAD?urlpath=" + quote(
-        f"lab/tree/{FIRST_LESSON}", safe=""
+        f"lab/tree/{notebook}", safe=""
     )
 
 
 def colab_url(slug: str, notebook: str) -> str:
     """Colab, opening ``notebook`` (a path from the repository's root) from GitHub."""
     return f"https://colab.research.google.com/github/{slug}/blob/{BRANCH}/{notebook}"
+
+
+def launch_urls(slug: str, notebook: str) -> dict[str, str]:
+    """Where ``notebook`` runs, by service: what the site's buttons and lesson table link."""
+    return {"Binder": binder_url(slug, notebook), "Colab": colab_url(slug, notebook)}
 
 
 def colab_cell_source(slug: str) -> str:
