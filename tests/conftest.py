@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import types
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +16,12 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 # TF 2.21 returns zeros for some 1-pixel-wide strided "same" convolutions (for example
 # x (2, 2, 1, 1), kernel (1, 2, 1, 1), strides (1, 2)), which hypothesis found.
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+# check() records progress; tests (and the notebooks nbval and the browser tests run, which
+# inherit this) must never write into the real learner's data folder.
+os.environ.setdefault(
+    "COURSE_PROGRESS_FILE",
+    str(Path(tempfile.mkdtemp(prefix="course-progress-")) / "progress.json"),
+)
 
 try:
     from nbval.plugin import IPyNbCell

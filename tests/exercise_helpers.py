@@ -1,7 +1,8 @@
 """What the exercise tests share: run code as a notebook cell would, read an untouched answer
 cell, put a typical slip into a reference solution or a right list, check that a wrong answer
-gets its message, and the two tests every exercise notebook gets (its solutions are correct,
-its placeholders are not attempted).
+gets its message, the two tests every exercise notebook gets (its solutions are correct, its
+placeholders are not attempted), and ``progress_file``, which keeps checks from recording into
+the real user's progress file.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from course_utils.exercises import Exercise, Result, State
+from course_utils.exercises import Exercise, Result, State, progress
 
 EXERCISE_NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks" / "exercises"
 
@@ -59,6 +60,18 @@ class ExerciseNotebook:
         return code
 
 
+@pytest.fixture(autouse=True)
+def progress_file(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> Path:
+    """Checks record into a temporary progress file, never the real user's.
+
+    Autouse in every test module that imports it: ``from exercise_helpers import
+    progress_file``.
+    """
+    path = tmp_path_factory.mktemp("progress") / "progress.json"
+    monkeypatch.setenv(progress.PROGRESS_ENV, str(path))
+    return path
+
+
 def with_item(right: Sequence[Any], index: int, value: Any) -> list[Any]:
     """A copy of the list ``right`` with the item at ``index`` replaced by ``value``."""
     answer = list(right)
@@ -74,26 +87,31 @@ def assert_incorrect(result: Result, message: str) -> None:
 
 
 def notebook_tests(
-    notebook: ExerciseNotebook, answers: dict[str, str]
+    notebook: ExerciseNotebook, answers: dict[str, str | tuple[str, ...]]
 ) -> tuple[Callable[..., None], Callable[..., None]]:
     """``test_solutions_are_correct`` and ``test_placeholders_are_not_attempted`` for a notebook
-    whose question ``name`` leaves its answer in the variable ``answers[name]``.
+    whose question ``name`` leaves its answer in the variable ``answers[name]`` (or in several
+    variables, checked as a tuple: ``("model", "history")`` for ``check((model, history))``).
 
     A test module assigns them to those two names, so that pytest collects them there.
     """
 
+    def answer_of(name: str, found: dict[str, Any]) -> Any:
+        names = answers[name]
+        return found[names] if isinstance(names, str) else tuple(found[n] for n in names)
+
     @pytest.mark.parametrize("name", answers)
     def test_solutions_are_correct(tmp_path: Path, name: str) -> None:
-        answer = notebook.run_cell(notebook.question(name).solution_code, tmp_path)[answers[name]]
+        found = notebook.run_cell(notebook.question(name).solution_code, tmp_path)
         # pytest does not rewrite asserts outside test files: the Result says what went wrong.
-        result = notebook.question(name).check(answer)
+        result = notebook.question(name).check(answer_of(name, found))
         assert result.state is State.CORRECT, result
 
     @pytest.mark.parametrize("name", answers)
     def test_placeholders_are_not_attempted(tmp_path: Path, name: str) -> None:
         assert "____" in notebook.answer_cell(name)
-        answer = notebook.run_cell(notebook.answer_cell(name), tmp_path)[answers[name]]
-        result = notebook.question(name).check(answer)
+        found = notebook.run_cell(notebook.answer_cell(name), tmp_path)
+        result = notebook.question(name).check(answer_of(name, found))
         assert result.state is State.NOT_ATTEMPTED, result
 
     return test_solutions_are_correct, test_placeholders_are_not_attempted

@@ -9,7 +9,11 @@ from pathlib import Path
 
 import keras
 import pytest
-from exercise_helpers import ExerciseNotebook, assert_incorrect
+from exercise_helpers import (
+    ExerciseNotebook,
+    assert_incorrect,
+    progress_file,  # noqa: F401  (autouse: checks record into a temporary file)
+)
 from keras import layers
 
 from course_utils.exercises import State, ____, capstone
@@ -31,7 +35,7 @@ x_train, x_test = data.as_model_input(x_train), data.as_model_input(x_test)
 x_train_fashion = data.as_model_input(x_train_fashion)
 x_test_fashion = data.as_model_input(x_test_fashion)
 """
-NOTEBOOK = ExerciseNotebook(capstone, "06_capstone.ipynb", PREAMBLE)
+NOTEBOOK = ExerciseNotebook(capstone, "07_capstone.ipynb", PREAMBLE)
 answer_cell = NOTEBOOK.answer_cell
 
 
@@ -65,11 +69,44 @@ def test_placeholders_are_not_attempted(tmp_path):
     assert capstone.q3.check(pair).state is State.NOT_ATTEMPTED
 
 
-def test_the_callback_question_uses_lesson_5s_checks(tmp_path):
-    code = capstone.q1.solution_code.replace('.get("accuracy", 0.0)', '.get("acc", 0.0)')
-    callback = run_cells([code], tmp_path)["StopAtAccuracy"]
-    result = capstone.q1.check(callback)
-    assert result.state is State.INCORRECT and "not 'acc'" in result.message
+GET = ".get(self.monitor, 0.0)"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (GET, '.get("acc", 0.0)', "Keras 3 logs 'accuracy', not 'acc'"),
+        (
+            GET,
+            '.get("accuracy", 0.0)',
+            "reads logs['accuracy'], but it should watch the number its monitor names, here the "
+            "validation accuracy, logs['val_accuracy']",
+        ),
+        (GET, '.get("loss", 0.0)', "reads logs['loss'], but it should watch the training accuracy"),
+        ('monitor="accuracy"', 'monitor="val_accuracy"', "exists only when fit() gets validation"),
+        ("{epoch + 1}", "{epoch}", "Your message says epoch 3, but Keras calls that epoch 4"),
+        ("Epoch {epoch + 1}: ", "", "Your message should say at which epoch training stopped"),
+        ("{self.monitor} ", "", "your message should say what reached the target"),
+        ("value >= self.target", "value > self.target", "compare with >= rather than >"),
+        (
+            'def __init__(self, target, monitor="accuracy"):',
+            "def __init__(self, target):",
+            "NameError",
+        ),
+    ],
+)
+def test_callback_slips(tmp_path, old, new, message):
+    assert old in capstone.q1.solution_code
+    callback = run_cells([capstone.q1.solution_code.replace(old, new)], tmp_path)
+    assert_incorrect(capstone.q1.check(callback["StopAtAccuracy"]), message)
+
+
+def test_lesson_5s_callback_without_monitor_is_told(tmp_path):
+    code = capstone.q1.solution_code.replace(', monitor="accuracy"', "").replace(
+        "self.monitor = monitor", 'self.monitor = "accuracy"'
+    )
+    message = capstone.q1.check(run_cells([code], tmp_path)["StopAtAccuracy"]).message
+    assert "StopAtAccuracy(0.998, monitor='val_accuracy') raised TypeError" in message
 
 
 # --- made-up histories ----------------------------------------------------------------------
@@ -134,7 +171,17 @@ def test_structure_mistakes(middle, message):
     ("accuracy", "options", "message"),
     [
         ([0.9] * 19 + [0.999], {}, "Training ran for 20 epochs: reach the target in fewer than 20"),
-        ([0.95, 0.99, 0.997], {}, "reached 99.70% at best in 3 epochs, short of the 99.8% target"),
+        (
+            [0.95, 0.99, 0.997],
+            {"stopped": False},
+            "reached 99.70% at best in 3 epochs, short of the 99.8% target",
+        ),
+        (
+            [0.95, 0.98],
+            {},
+            "Training stopped after epoch 2 at 98.00% training accuracy, short of the 99.8% "
+            "target: something stopped it before the target. Is your callback's target 0.998?",
+        ),
         ([0.95, 0.998, 0.999], {}, "went on after reaching 99.80% in epoch 2"),
         (CLIMB, {"stopped": False}, "it was epochs=5 that ended it, not your callback"),
         (CLIMB, {"key": "acc"}, "You compiled with metrics=['acc']"),

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from exercise_helpers import assert_incorrect
+from exercise_helpers import (
+    assert_incorrect,
+    progress_file,  # noqa: F401  (autouse: checks record into a temporary file)
+)
 
 from course_utils import ops
 from course_utils.exercises import Exercise, Incorrect
@@ -13,13 +16,17 @@ from course_utils.exercises.checks import (
     call_sliding,
     close,
     expect_function,
+    explain_output,
     is_whole_number,
     kernel_fits,
+    loop_variables,
+    number_list,
     pattern,
     pixels,
     reference_conv,
     shape_words,
     size_of,
+    whole_number,
     wrong_size,
 )
 
@@ -33,7 +40,13 @@ def test_patterns_are_exact_quarters_and_differ_by_step():
 
 @pytest.mark.parametrize(
     ("shape", "words"),
-    [((), "a single number"), ((3,), "a flat list of 3 numbers"), ((2, 3), "2x3")],
+    [
+        ((), "a single number"),
+        ((3,), "a flat list of 3 numbers"),
+        ((2, 3), "2x3"),
+        ((0,), "empty"),
+        ((2, 0), "empty (2x0)"),
+    ],
 )
 def test_shape_words(shape, words):
     assert shape_words(shape) == words
@@ -42,6 +55,10 @@ def test_shape_words(shape, words):
 def test_size_and_pixel_wording():
     assert size_of((6, 7, 1)) == "6x7x1"
     assert wrong_size("the output", (2, 4), (3, 4)) == "The output is 2x4 but should be 3x4"
+    # Never an empty fragment ("Your answer is  but should be 2x2"):
+    assert (
+        wrong_size("your answer", (), (2, 2)) == "Your answer is a single number but should be 2x2"
+    )
     assert (pixels(1), pixels(2)) == ("1 pixel", "2 pixels")
     assert kernel_fits((6, 7), (3, 2)) == (
         "a 3x2 kernel fits 6 - 3 + 1 = 4 times down and 7 - 2 + 1 = 6 times across"
@@ -81,18 +98,95 @@ def reads_a_number(image, kernel):
     return int("x")
 
 
+def writes_into_the_image(image, kernel):
+    out = image[:2, :2]
+    out[0, 0] = 99.0
+    return out
+
+
 def checker(function):
     image, kernel = pattern(3, 3, 5), pattern(2, 2, 7)
-    call_sliding(function, (image, kernel), "For a 3x3 image", kernel_fits((3, 3), (2, 2)))
+    fits = kernel_fits((3, 3), (2, 2))
+    call_sliding(function, (image, kernel), "For a 3x3 image", fits, (2, 2))
 
 
 @pytest.mark.parametrize(
     ("function", "message"),
     [
-        (loops_too_far, "For a 3x3 image, your loops go one step too far: a 2x2 kernel fits"),
+        (
+            loops_too_far,
+            "For a 3x3 image, your loops go one step too far (it failed at i = 2): a 2x2 kernel",
+        ),
         (windows_too_small, "For a 3x3 image, a window of the image and the kernel have"),
         (reads_a_number, "Your function reads_a_number() raised ValueError: invalid literal"),
+        (writes_into_the_image, "For a 3x3 image, your writes_into_the_image changed the image"),
     ],
 )
 def test_call_sliding_explains_the_crash(function, message):
     assert_incorrect(Exercise("Slide", checker, solution_code="x = 1").check(function), message)
+
+
+def test_loop_variables_are_read_from_the_learners_frame():
+    try:
+        loops_too_far(pattern(3, 3, 5), pattern(2, 2, 7))
+    except (ValueError, IndexError) as error:
+        assert loop_variables(error) == {"i": 2}
+    try:
+        int("x")
+    except ValueError as error:  # raised here, in a test: no loop in this frame's function
+        assert loop_variables(error) == {}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (2.0, "is 2.0, a float: write the whole number 2"),
+        (np.float32(3.0), "is 3.0, a float"),
+        (0.5, "is 0.5, but it counts whole pixels: there is no 0.5 of a pixel. Use //."),
+        ("2", "should be a whole number, not '2'"),
+        (True, "should be a whole number, not True"),
+        (float("nan"), "should be a whole number, not nan"),
+    ],
+)
+def test_whole_number_never_truncates(value, message):
+    with pytest.raises(Incorrect) as failure:
+        whole_number(value, "your padding", "pixel", fix="Use //")
+    assert message in str(failure.value)
+    assert whole_number(np.int64(4), "x") == 4 and isinstance(whole_number(np.int64(4), "x"), int)
+
+
+def test_number_list_takes_lists_tuples_and_arrays():
+    assert number_list(np.array([1, 2, 3]), 3, "row") == [1, 2, 3]
+    assert number_list((1, 2), 2, "row") == [1, 2]
+    with pytest.raises(Incorrect, match=r"one per row \(not one total\)"):
+        number_list(6, 3, "row")
+    with pytest.raises(Incorrect, match="3 numbers, not 2"):
+        number_list([1, 2], 3, "row")
+
+
+EXPECTED = np.arange(1, 10, dtype=np.float32).reshape(3, 3) + 0.5
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        ([[1.5]], "is a Python list: return a NumPy array of dtype float32"),
+        (EXPECTED.astype(int), "has dtype int64: an array of whole numbers cuts off the decimals"),
+        (np.where(np.arange(3) == 2, 0, EXPECTED), "The last column of out is still 0: your loops"),
+        (
+            np.where(np.arange(3)[:, None] == 0, 0, EXPECTED),
+            "The first row of out is still 0: your",
+        ),
+        (EXPECTED.T, "is transposed"),
+    ],
+)
+def test_explain_output_names_the_usual_slips(out, message):
+    with pytest.raises(Incorrect) as failure:
+        explain_output(out, EXPECTED, "out")
+    assert message in str(failure.value)
+
+
+def test_explain_output_lets_other_differences_through():
+    np.testing.assert_array_equal(explain_output(EXPECTED + 1, EXPECTED, "out"), EXPECTED + 1)
+    zeros = np.zeros((3, 3), dtype=np.float32)  # all wrong: not about an edge left out
+    np.testing.assert_array_equal(explain_output(zeros, EXPECTED, "out"), zeros)

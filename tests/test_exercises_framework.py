@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pytest
+from exercise_helpers import progress_file  # noqa: F401  (autouse: a temporary progress file)
 
 from course_utils.exercises import (
     NOT_ATTEMPTED_MESSAGE,
@@ -20,8 +21,9 @@ from course_utils.exercises import (
     expect_dtype,
     expect_shape,
     learner_errors,
+    learner_frame,
 )
-from course_utils.exercises.framework import capitalized, explain_error
+from course_utils.exercises.framework import capitalized, explain_error, signatures_in
 
 # --- Toy exercises, written the way a lesson module will write them -----------------------
 
@@ -169,6 +171,27 @@ def test_blank_inside_a_tuple_or_array_check_is_not_attempted() -> None:
     assert make_square().check(____).state is State.NOT_ATTEMPTED
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        [[____, ____], [____, ____]],
+        [[1, 2], [3, ____]],
+        {"A": ____},
+        {"A": ("overfits", ____)},
+        [(1, "same"), (____, ____)],
+        np.array([[1, ____]], dtype=object),
+    ],
+)
+def test_a_blank_nested_anywhere_in_the_answer_is_not_attempted(answer) -> None:
+    assert make_square().check(answer).state is State.NOT_ATTEMPTED
+
+
+def test_a_list_that_contains_itself_is_checked_not_searched_forever() -> None:
+    loop: list = [1]
+    loop.append(loop)
+    assert make_square().check(loop).state is State.INCORRECT
+
+
 class UnfinishedCallback:
     def on_train_begin(self, logs=None):
         pass
@@ -221,6 +244,47 @@ def test_error_inside_a_library_points_at_the_learners_line() -> None:
     assert result.state is State.INCORRECT
     assert "raised ValueError" in result.message and f"(line {line} of your code" in result.message
     assert "numpy" not in result.message and "site-packages" not in result.message
+
+
+def total_with_start(xs, start):
+    return sum(xs) + start
+
+
+def test_a_function_with_other_parameters_is_the_learners_slip() -> None:
+    result = make_total().check(total_with_start)
+    assert result.state is State.INCORRECT
+    assert result.message == (
+        "The check calls your total_with_start with 1 argument, but your function is "
+        "total_with_start(xs, start): missing a required argument: 'start'. This question asks "
+        "for def total(xs): change your def line to that."
+    )
+    assert "bug in the course" not in result.message
+
+
+def test_too_many_arguments_name_the_parameters_the_question_wants() -> None:
+    def checker(pool):
+        pool([1, 2], 2, 2)
+
+    exercise = Exercise(
+        "Pool",
+        checker,
+        solution_code="def max_pool(image, size, stride):\n    return image",
+    )
+    result = exercise.check(lambda image, size: image)
+    assert "but your function is <lambda>(image, size): too many positional arguments" in (
+        result.message
+    )
+    assert "This question asks for def max_pool(image, size, stride)" in result.message
+
+
+def test_a_library_function_given_as_the_answer_is_the_learners() -> None:
+    # np.linalg.inv fails inside NumPy on a list of numbers: the learner's choice, not ours.
+    result = make_total().check(np.linalg.inv)
+    assert result.state is State.INCORRECT
+    assert result.message.startswith("Your inv raised LinAlgError")
+    # A library function with other parameters is told so too.
+    message = make_total().check(np.pad).message
+    assert message.startswith("The check calls your pad with 1 argument, but your function is")
 
 
 def test_checker_bug_is_reported_not_raised() -> None:
@@ -445,3 +509,17 @@ def test_importing_the_exercises_does_not_import_tensorflow():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_learner_frame_is_the_innermost_frame_of_the_learners_code():
+    try:
+        pads_badly([1, 2])
+    except ValueError as error:
+        frame = learner_frame(error)
+        assert frame is not None and frame.f_code is pads_badly.__code__
+    assert learner_frame(ValueError("never raised")) is None
+
+
+def test_signatures_in_reads_the_top_level_functions():
+    code = "import math\n\ndef pad(image, p=1, *, mode='zeros'):\n    pass\n\nclass A:\n    pass"
+    assert signatures_in(code) == {"pad": "pad(image, p=1, *, mode='zeros')"}

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from exercise_helpers import progress_file  # noqa: F401  (autouse: a temporary progress file)
 
 from course_utils.exercises import State, ____, lesson0
 

@@ -10,6 +10,7 @@ import re
 
 import keras
 import pytest
+from exercise_helpers import progress_file  # noqa: F401  (autouse: a temporary progress file)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from keras import layers
@@ -136,3 +137,31 @@ def test_other_strides_and_padding_are_named(conv_options, pool_options, message
     )
     with pytest.raises(Incorrect, match=re.escape(message)):
         check_model(wrong)
+
+
+def test_dropout_keeps_the_shape_and_learns_nothing():
+    stack = [conv(8, 3), flatten(), stacks.dropout(0.25), dense(10)]
+    steps = stacks.walk((6, 6, 1), stack)
+    assert [shape for shape, _ in steps] == [(4, 4, 8), (128,), (128,), (10,)]
+    assert "keeps the shape" in steps[2][1]
+    assert [n for n, _ in stacks.parameter_counts((6, 6, 1), stack)] == [80, 0, 0, 1290]
+    assert str(stacks.dropout(0.25)) == "Dropout(0.25)"
+    model = keras.Sequential(
+        [
+            keras.Input((6, 6, 1)),
+            layers.Conv2D(8, 3),
+            layers.Flatten(),
+            layers.Dropout(0.25),
+            layers.Dense(10),
+        ]
+    )
+    assert [layer.count_params() for layer in model.layers] == [80, 0, 0, 1290]
+
+
+def test_a_shape_with_the_channels_first_is_named():
+    question = stacks.shapes_question("Q", (8, 8, 1), [conv(4, 3), flatten()], hints=[])
+    result = question.check([(4, 6, 6), (144,)])
+    assert result.state is State.INCORRECT
+    assert "you put the channels first, (4, 6, 6): Keras puts them last" in result.message
+    floats = question.check([(6.0, 6.0, 4), (144,)])
+    assert "holds floats: write whole numbers, (6, 6, 4)" in floats.message

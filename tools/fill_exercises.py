@@ -5,6 +5,8 @@ In ``notebooks/exercises/``, each cell the learner edits carries the cell tag
 ``check:<module>.<question>``. Filling replaces each answer cell's source with that
 question's ``solution_code`` from ``course_utils.exercises.<module>``, the only copy of the
 solutions. Run the filled notebook with ``COURSE_STRICT=1`` and every check must say Correct.
+The lessons' "predict, then run" questions (``lessonN_predictions``) carry no tags and are
+never filled: lessons are committed with them unanswered.
 
     .venv/bin/python tools/fill_exercises.py notebooks/exercises/01_convolution_exercises.ipynb \\
         --output-dir /tmp/filled

@@ -13,8 +13,13 @@ What lives where (course authors: see CONTRIBUTING.md, "Exercises"):
 - ``stacks``: a stack of layers (``Layer``, ``conv``, ``pool``, ...), the shape after each
   layer and ``shapes_checker`` (lessons 2 to 4);
 - ``model_checks``: a learner's Keras model read layer by layer (lesson 4, capstone);
-- ``callback_checks``: the ``StopAtAccuracy`` callback checker (lesson 5, capstone);
-- ``lesson0`` ... ``lesson5``, ``capstone``: the questions of each notebook, nothing else.
+- ``callback_checks``: callbacks checked without training: stopping callbacks run on made-up
+  logs, and Keras's own callbacks replayed on a stored history (lesson 5, capstone);
+- ``histories``: stored learning curves and results that lessons 4 and 5 ask about;
+- ``predictions``: ``prediction(...)``, a "predict, then run" question in one call;
+- ``progress``: what ``check()`` recorded, shown with ``progress.show()``;
+- ``lesson0`` ... ``lesson5``, ``capstone``: the questions of each notebook, nothing else;
+  ``lessonN_predictions``: the predictions that lesson N's notebook asks.
 """
 
 from course_utils.exercises.framework import (
@@ -35,6 +40,7 @@ from course_utils.exercises.framework import (
     expect_shape,
     explain_error,
     learner_errors,
+    learner_frame,
 )
 
 __all__ = [
@@ -55,4 +61,5 @@ __all__ = [
     "expect_shape",
     "explain_error",
     "learner_errors",
+    "learner_frame",
 ]

@@ -1,7 +1,8 @@
-"""The capstone (``exercises/06_capstone.ipynb``): one Conv2D, one MaxPooling2D, 99.8%.
+"""The capstone (``exercises/07_capstone.ipynb``): one Conv2D, one MaxPooling2D, 99.8%.
 
-- ``q1``: ``StopAtAccuracy(target)`` stops training at the target and says so (the checks
-  of lesson 5, question 1);
+- ``q1``: ``StopAtAccuracy(target, monitor="accuracy")`` stops training when the number its
+  ``monitor`` names (the training accuracy, or ``"val_accuracy"``) reaches the target, and
+  says so with the epoch; checked with made-up logs, as in lesson 5;
 - ``q2``: ``(model, history)`` reaches 99.8% training accuracy on MNIST in fewer than
   20 epochs, stopped by the callback;
 - ``q3``: ``(model, history)`` of the same network on Fashion-MNIST reaches ``FASHION_TARGET``.
@@ -12,12 +13,18 @@ them depends on a random seed, only on whether the targets were reached.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from course_utils.exercises.callback_checks import STOP_HINTS, STOP_SOLUTION, check_stop_callback
+from course_utils.exercises.callback_checks import (
+    STOP_AT_ACCURACY,
+    epoch_in_message,
+    run_stop_callback,
+    stop_callback_checker,
+)
 from course_utils.exercises.framework import Exercise, Incorrect
-from course_utils.exercises.model_checks import layer_summary
+from course_utils.exercises.model_checks import expect_model_and_history, layer_summary
 
 MNIST_TARGET = 0.998
 # Measured with the solution's network on the full Fashion-MNIST: 92.4% training accuracy after
@@ -26,37 +33,56 @@ MNIST_TARGET = 0.998
 FASHION_TARGET = 0.93
 MAX_EPOCHS = 20  # "in under 20 epochs": at most 19
 
-q1 = Exercise(
-    "Capstone, part 1: a callback that stops training",
-    check_stop_callback,
-    hints=STOP_HINTS,
-    solution_code=STOP_SOLUTION,
+STOP_AT_VAL_ACCURACY = dataclasses.replace(
+    STOP_AT_ACCURACY,
+    key="val_accuracy",
+    what="the number its monitor names, here the validation accuracy",
+    extra={"monitor": "val_accuracy"},
 )
 
 
-def _expect_model_and_history(answer: Any) -> tuple[Any, Any]:
-    import keras  # noqa: PLC0415  (imported here: `import course_utils` must stay light)
+def _check_stop_at_accuracy(cls: Any) -> None:
+    stop_callback_checker(STOP_AT_ACCURACY)(cls)
+    stop_callback_checker(STOP_AT_VAL_ACCURACY)(cls)
+    run = run_stop_callback(cls, STOP_AT_ACCURACY)
+    problem = epoch_in_message(run.said, run.stopped_at)
+    if problem:
+        raise Incorrect(problem)
+    run = run_stop_callback(cls, STOP_AT_VAL_ACCURACY)
+    if "val_accuracy" not in run.said:
+        raise Incorrect(
+            "With monitor='val_accuracy' your message should say what reached the target: "
+            "print self.monitor in it."
+        )
 
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Incorrect(
-            "Give check() the model and what fit() returned, as a pair: (model, history)."
-        )
-    model, history = answer
-    if isinstance(model, keras.callbacks.History) and isinstance(history, keras.Model):
-        model, history = history, model
-    if not isinstance(model, keras.Model):
-        raise Incorrect(f"The first item should be your Keras model, not a {type(model).__name__}.")
-    if not isinstance(history, keras.callbacks.History):
-        raise Incorrect(
-            "The second item should be the History that model.fit(...) returned: "
-            f"history = model.fit(...); you gave a {type(history).__name__}."
-        )
-    if history.model is not model:
-        raise Incorrect(
-            "This history comes from training another model: give the model you trained and "
-            "the history its fit() returned."
-        )
-    return model, history
+
+q1 = Exercise(
+    "Capstone, part 1: a callback that stops training",
+    _check_stop_at_accuracy,
+    hints=[
+        "Keep monitor in __init__ (self.monitor = monitor), and read logs[self.monitor] in "
+        "on_epoch_end: 'accuracy' by default, 'val_accuracy' when asked.",
+        "Compare it with self.target using >= (reaching the target counts), then set "
+        "self.model.stop_training = True.",
+        "on_epoch_end gets the epoch counted from 0; Keras prints it counted from 1: "
+        "print(f'Epoch {epoch + 1}: {self.monitor} reached ...').",
+    ],
+    solution_code='''
+        class StopAtAccuracy(keras.callbacks.Callback):
+            """Stop training once `monitor` (the training accuracy by default) reaches `target`."""
+
+            def __init__(self, target, monitor="accuracy"):
+                super().__init__()
+                self.target = target
+                self.monitor = monitor
+
+            def on_epoch_end(self, epoch, logs=None):
+                value = (logs or {}).get(self.monitor, 0.0)
+                if value >= self.target:
+                    print(f"\\nEpoch {epoch + 1}: {self.monitor} {value:.2%} reached the target.")
+                    self.model.stop_training = True
+    ''',
+)
 
 
 def _check_structure(model: Any) -> None:
@@ -94,6 +120,12 @@ def _check_history(model: Any, history: Any, target: float) -> None:
             f"Training ran for {epochs} epochs: reach the target in fewer than {MAX_EPOCHS}."
         )
     first = next((i for i, a in enumerate(accuracy) if a >= target), None)
+    if first is None and model.stop_training:
+        raise Incorrect(
+            f"Training stopped after epoch {epochs} at {accuracy[-1]:.2%} training accuracy, "
+            f"short of the {target:.1%} target: something stopped it before the target. Is your "
+            f"callback's target {target}? Pass callbacks=[StopAtAccuracy({target})]."
+        )
     if first is None:
         raise Incorrect(
             f"Training accuracy reached {max(accuracy):.2%} at best in {epochs} epochs, short of "
@@ -115,7 +147,7 @@ def _check_history(model: Any, history: Any, target: float) -> None:
 
 def _training_checker(target: float) -> Callable[[Any], None]:
     def check(answer: Any) -> None:
-        model, history = _expect_model_and_history(answer)
+        model, history = expect_model_and_history(answer)
         _check_structure(model)
         _check_history(model, history, target)
 

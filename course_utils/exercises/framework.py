@@ -11,8 +11,13 @@ it is right, or raises ``Incorrect("what is wrong")``. ``expect_array``, ``expec
 ``expect_dtype`` and ``expect_close`` write the usual messages; ``learner_errors`` and
 ``explain_error`` put an exception in the learner's terms (their line, or a bug of ours).
 The solution lives only in ``Exercise(solution_code=...)``, which CI uses to fill in the
-exercise notebooks. With ``COURSE_STRICT=1`` every result that is not correct raises
-AssertionError, for CI.
+exercise notebooks (a "predict, then run" question of a lesson is an Exercise too, never
+filled). With ``COURSE_STRICT=1`` every result that is not correct raises AssertionError, for
+CI. Each check that gets an answer is noted by ``progress.record`` (a local file).
+
+A learner's function is wrapped before the checker calls it, so that every way the call can
+go wrong is theirs: parameters that do not fit the call (told the ``def`` line of the
+solution), an error inside a library they passed in, or ``____`` returned.
 """
 
 from __future__ import annotations
@@ -29,15 +34,16 @@ import re
 import sysconfig
 import textwrap
 import traceback
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import CodeType
+from types import CodeType, FrameType
 from typing import Any
 
 import numpy as np
 
 from course_utils.environment import env_flag
+from course_utils.exercises import progress
 
 STRICT_ENV = "COURSE_STRICT"
 NOT_ATTEMPTED_MESSAGE = "Replace ____ with your answer, then run this cell again."
@@ -158,7 +164,7 @@ class Exercise:
         self.hints = [textwrap.dedent(h).strip() for h in hints]
         self.solution_code = textwrap.dedent(solution_code).strip()
         try:
-            compile(self.solution_code, f"<solution of {name}>", "exec")
+            self.signatures = signatures_in(self.solution_code)
         except SyntaxError as error:
             raise ValueError(f"solution_code of {name!r} is not valid Python: {error}") from None
         self._hints_shown = 0
@@ -169,6 +175,8 @@ class Exercise:
     def check(self, answer: Any = _MISSING) -> Result:
         """Check your answer and say what is right or wrong (introduced in lesson 0)."""
         result = self._evaluate(answer)
+        if result.state is not State.NOT_ATTEMPTED:
+            progress.record(self, solved=result.state is State.CORRECT)
         if result.state is not State.CORRECT and env_flag(STRICT_ENV):
             raise AssertionError(f"{self.name}: {result}")
         return result
@@ -199,7 +207,7 @@ class Exercise:
         if _unfinished(answer):
             return Result(State.NOT_ATTEMPTED, NOT_ATTEMPTED_MESSAGE)
         try:
-            outcome = self.checker(_guard(answer))
+            outcome = self.checker(_guard(answer, self.signatures))
         except Incorrect as failure:
             return Result(State.INCORRECT, str(failure))
         except NotAttempted as failure:
@@ -339,9 +347,8 @@ def _unfinished(answer: Any) -> bool:
     """True for ``____``, a container holding it, or code that still contains it or only ``pass``."""
     if isinstance(answer, _Placeholder):
         return True
-    if isinstance(answer, (tuple, list, dict)):
-        items = answer.values() if isinstance(answer, dict) else answer
-        return any(isinstance(item, _Placeholder) for item in items)
+    if isinstance(answer, (tuple, list, dict, set, frozenset, np.ndarray)):
+        return _holds_blank(answer)
     answer = getattr(answer, "__func__", answer)  # a bound method: look at its function
     if inspect.isclass(answer):
         # Methods one by one: a class's own source cannot be read in a notebook before 3.13.
@@ -355,6 +362,23 @@ def _unfinished(answer: Any) -> bool:
         isinstance(first, (ast.FunctionDef, ast.AsyncFunctionDef))
         and all(_is_filler(statement) for statement in first.body)
     )
+
+
+def _holds_blank(answer: Any, depth: int = 0) -> bool:
+    """True when ``____`` is anywhere inside lists, tuples, dicts or object arrays."""
+    if isinstance(answer, _Placeholder):
+        return True
+    if depth > 20:  # deep enough for any answer; also stops a list that contains itself
+        return False
+    if isinstance(answer, dict):
+        items: Any = [*answer.keys(), *answer.values()]
+    elif isinstance(answer, (tuple, list, set, frozenset)):
+        items = answer
+    elif isinstance(answer, np.ndarray) and answer.dtype == object:
+        items = answer.ravel().tolist()
+    else:
+        return False
+    return any(_holds_blank(item, depth + 1) for item in items)
 
 
 def _syntax(function: Any) -> ast.Module | None:
@@ -382,19 +406,95 @@ def _is_filler(statement: ast.stmt) -> bool:
     return False
 
 
-def _guard(answer: Any) -> Any:
-    """Wrap a learner's function so that returning ``____`` counts as not attempted."""
-    if not inspect.isfunction(answer):
-        return answer
+def _guard(answer: Any, expected: Mapping[str, str]) -> Any:
+    """Wrap a learner's function so that every way a call can go wrong is the learner's.
+
+    A call that does not fit the function's parameters (lesson 1's ``conv2d(image, kernel)``
+    reused where ``conv2d(image, kernel, stride, padding)`` is asked) is Incorrect and names
+    both; an error raised inside a library the learner passed in directly is theirs too;
+    returning ``____`` counts as not attempted. ``expected`` maps a function name to the
+    signature the question asks for, e.g. ``{"pad": "pad(image, p)"}``.
+    """
+    if not (inspect.isroutine(answer) or isinstance(answer, functools.partial)):
+        return answer  # a value, a class or a model: the checker looks at it as it is
+    try:
+        signature: inspect.Signature | None = inspect.signature(answer)
+    except (TypeError, ValueError):
+        signature = None
 
     @functools.wraps(answer)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        value = answer(*args, **kwargs)
+        if signature is not None:
+            try:
+                signature.bind(*args, **kwargs)
+            except TypeError as error:
+                count = len(args) + len(kwargs)
+                raise Incorrect(
+                    _wrong_parameters(_name(answer), signature, count, error, expected)
+                ) from None
+        try:
+            value = answer(*args, **kwargs)
+        except (Incorrect, NotAttempted, _Blamed):
+            raise
+        except Exception as error:
+            if _raised_in_learner_code(error):
+                raise  # the checker may explain it (e.g. loops that run past the edge)
+            raise _Blamed(error, f"your {_name(answer)}") from None
         if isinstance(value, _Placeholder):
             raise NotAttempted()
         return value
 
     return guarded
+
+
+def _name(function: Any) -> str:
+    return getattr(function, "__name__", None) or type(function).__name__
+
+
+def _wrong_parameters(
+    name: str,
+    signature: inspect.Signature,
+    given: int,
+    error: TypeError,
+    expected: Mapping[str, str],
+) -> str:
+    arguments = f"{given} argument{'' if given == 1 else 's'}"
+    message = (
+        f"The check calls your {name} with {arguments}, but your function is "
+        f"{name}{signature}: {error}."
+    )
+    wanted = expected.get(name) or (next(iter(expected.values())) if len(expected) == 1 else "")
+    if wanted:
+        return f"{message} This question asks for def {wanted}: change your def line to that."
+    return f"{message} Give it the parameters the question asks for."
+
+
+def _raised_in_learner_code(error: BaseException) -> bool:
+    return learner_frame(error) is not None
+
+
+def learner_frame(error: BaseException) -> FrameType | None:
+    """The innermost frame of the learner's own code in ``error``'s traceback, if any.
+
+    A checker reads it to explain a crash: which line, and the loop variables' values then.
+    (Introduced in lesson 1.)
+    """
+    mine = [f for f, _ in traceback.walk_tb(error.__traceback__) if _is_learners(f.f_code, ())]
+    return mine[-1] if mine else None
+
+
+def signatures_in(code: str) -> dict[str, str]:
+    """The functions that ``code`` defines at its top level, as "name(parameters)".
+
+    An Exercise reads them from its solution, so that a learner whose function takes other
+    parameters is told the ones the question asks for. (Introduced in lesson 1.)
+    """
+    tree = ast.parse(code)
+    return {
+        node.name: f"{node.name}({ast.unparse(node.args)})"
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
 
 
 def _is_learners(code: CodeType, own: Collection[CodeType]) -> bool:

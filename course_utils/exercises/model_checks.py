@@ -1,8 +1,9 @@
 """A learner's Keras model, read layer by layer and compared with a specification.
 
-Used by lesson 4 (``model_checker``: build a model to a specification) and the capstone
-(``layer_summary``: which layers a model has). Models are read from their layers' public
-configs, never trained; a specification is a stack of ``stacks.Layer``::
+Used by lesson 4 (``model_checker``: build a model to a specification), lesson 5 and the
+capstone (``expect_model_and_history``: a trained model and what ``fit`` returned;
+``layer_summary``: which layers a model has). Models are read from their layers' public
+configs, never trained here; a specification is a stack of ``stacks.Layer``::
 
     SPEC = [conv(32, 3, activation="relu"), pool(2), flatten(), dense(10, "softmax")]
     q3 = Exercise("...", model_checker((28, 28, 1), SPEC), ...)
@@ -99,6 +100,22 @@ def _check_input(model: Any, input_shape: tuple[int, ...]) -> None:
         raise Incorrect(
             f"Your input shape is {shape}: add the channel axis, keras.Input(shape={input_shape})."
         )
+    if (
+        shape != input_shape
+        and len(shape) == len(input_shape) == 3
+        and shape[:2] == input_shape[:2]
+    ):
+        channels = input_shape[2]
+        what = "colour (RGB) images have 3" if channels == 3 else f"these images have {channels}"
+        raise Incorrect(
+            f"Your input shape is {shape}: {what} channel{'s' if channels > 1 else ''}, so "
+            f"keras.Input(shape={input_shape})."
+        )
+    if len(shape) == 3 and shape == (input_shape[2], *input_shape[:2]):
+        raise Incorrect(
+            f"Your input shape is {shape}, channels first: Keras puts them last, "
+            f"keras.Input(shape={input_shape})."
+        )
     if shape != input_shape:
         raise Incorrect(f"Your input shape is {shape} but should be {input_shape}.")
 
@@ -146,6 +163,11 @@ def _check_layer(number: int, layer: Summary, want: Layer, last: bool) -> None:
             size = "x".join(map(str, pool_size))
             raise Incorrect(f"{name} pools {size} windows but should pool {want.size}x{want.size}.")
         _check_stride_and_padding(name, config, want)
+    if want.kind == "Dropout" and abs(float(config["rate"]) - want.rate) > 1e-9:
+        raise Incorrect(
+            f"{name} drops a fraction {config['rate']:g} of its inputs but should drop "
+            f"{want.rate:g}: layers.Dropout({want.rate:g})."
+        )
     if want.kind == "Dense" and config["units"] != want.n:
         why = ": one output per digit" if last else ""
         raise Incorrect(f"{name} has {config['units']} units but should have {want.n}{why}.")
@@ -171,3 +193,32 @@ def _check_stride_and_padding(name: str, config: dict[str, Any], want: Layer) ->
     if want.kind == "Conv2D":
         raise Incorrect(f"{name} should keep the default strides=1 and padding='valid'.")
     raise Incorrect(f"{name} should keep the default strides (the pool size) and padding.")
+
+
+def expect_model_and_history(answer: Any) -> tuple[Any, Any]:
+    """``(model, history)``: a Keras model and the History its ``fit()`` returned (lesson 5).
+
+    The pair may come in either order; anything else fails with what to give.
+    """
+    import keras  # noqa: PLC0415  (imported here: `import course_utils` must stay light)
+
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise Incorrect(
+            "Give check() the model and what fit() returned, as a pair: (model, history)."
+        )
+    model, history = answer
+    if isinstance(model, keras.callbacks.History) and isinstance(history, keras.Model):
+        model, history = history, model
+    if not isinstance(model, keras.Model):
+        raise Incorrect(f"The first item should be your Keras model, not a {type(model).__name__}.")
+    if not isinstance(history, keras.callbacks.History):
+        raise Incorrect(
+            "The second item should be the History that model.fit(...) returned: "
+            f"history = model.fit(...); you gave a {type(history).__name__}."
+        )
+    if history.model is not model:
+        raise Incorrect(
+            "This history comes from training another model: give the model you trained and "
+            "the history its fit() returned."
+        )
+    return model, history

@@ -23,7 +23,7 @@ from course_utils import formulas, ops
 from course_utils.exercises.checks import is_whole_number
 from course_utils.exercises.framework import Exercise, Incorrect, NotAttempted, ____
 
-KINDS = ("Conv2D", "MaxPooling2D", "Flatten", "Dense")
+KINDS = ("Conv2D", "MaxPooling2D", "Flatten", "Dense", "Dropout")
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"]
 
 
@@ -31,8 +31,9 @@ ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "
 class Layer:
     """One layer of a stack, as Keras would build it (introduced in lesson 2).
 
-    ``kind`` is "Conv2D", "MaxPooling2D", "Flatten" or "Dense"; ``n`` the filters or units;
-    ``size`` the kernel or pool size. ``str(layer)`` is the layer as code, "Conv2D(32, 3)".
+    ``kind`` is "Conv2D", "MaxPooling2D", "Flatten", "Dense" or "Dropout"; ``n`` the filters
+    or units; ``size`` the kernel or pool size; ``rate`` a Dropout's fraction. ``str(layer)``
+    is the layer as code, "Conv2D(32, 3)".
     """
 
     kind: str
@@ -41,6 +42,7 @@ class Layer:
     stride: int = 1
     padding: str = "valid"
     activation: str = "linear"
+    rate: float = 0.0
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -49,6 +51,8 @@ class Layer:
             raise ValueError(f"padding must be 'valid' or 'same', got {self.padding!r}")
 
     def __str__(self) -> str:
+        if self.kind == "Dropout":
+            return f"Dropout({self.rate:g})"
         args = [str(a) for a in (self.n, self.size) if a]
         if self.kind == "MaxPooling2D" and self.stride != self.size:
             args.append(f"strides={self.stride}")
@@ -86,6 +90,11 @@ def dense(units: int, activation: str = "linear") -> Layer:
     return Layer("Dense", units, activation=activation)
 
 
+def dropout(rate: float) -> Layer:
+    """A Dropout layer: ``dropout(0.25)`` is ``layers.Dropout(0.25)`` (lesson 4)."""
+    return Layer("Dropout", rate=rate)
+
+
 def walk(input_shape: tuple[int, ...], stack: Sequence[Layer]) -> list[tuple[tuple[int, ...], str]]:
     """The shape after each layer and why, in the learner's words (lessons 2 to 4)."""
     shape, steps = tuple(input_shape), []
@@ -96,6 +105,8 @@ def walk(input_shape: tuple[int, ...], stack: Sequence[Layer]) -> list[tuple[tup
             channels = layer.n if layer.kind == "Conv2D" else c
             shape = (new, ops.output_size(w, layer.size, layer.stride, layer.padding), channels)
             steps.append((shape, _why_size(layer, h, new)))
+        elif layer.kind == "Dropout":
+            steps.append((shape, "Dropout zeroes some numbers while training but keeps the shape"))
         elif layer.kind == "Flatten":
             why = f"Flatten lines up all the numbers: {' x '.join(map(str, shape))}"
             shape = (math.prod(shape),)
@@ -159,6 +170,11 @@ def shapes_checker(input_shape: tuple[int, ...], stack: Sequence[Layer]) -> Call
             if len(given) != len(want):
                 parts = " (height, width, channels)" if len(want) == 3 else ""
                 raise Incorrect(f"{where} the shape should be {want}{parts}, not {given}: {why}.")
+            if len(want) == 3 and given == (want[2], want[0], want[1]):
+                raise Incorrect(
+                    f"{where} you put the channels first, {given}: Keras puts them last, "
+                    "(height, width, channels)."
+                )
             if len(want) == 1:
                 raise Incorrect(
                     f"{where} there should be {want[0]} numbers, not {given[0]}: {why}."
@@ -197,11 +213,17 @@ def shapes_question(
 
 
 def _as_shapes(answer: Any, count: int, input_shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+    if isinstance(answer, np.ndarray) and answer.dtype != object:
+        raise Incorrect(
+            f"Give a Python list of {count} shapes, one per layer, like [(26, 26, 64), ...]: "
+            "shapes of different lengths do not fit in one NumPy array."
+        )
     if not isinstance(answer, (list, tuple)):
         raise Incorrect(f"Give a list of {count} shapes, one per layer, like [(26, 26, 64), ...].")
     shapes = []
     for item in answer:
-        shape = (item,) if isinstance(item, (int, np.integer)) else item
+        item = tuple(item.tolist()) if isinstance(item, np.ndarray) else item
+        shape = (item,) if isinstance(item, (int, np.integer, float, np.floating)) else item
         if not isinstance(shape, (list, tuple)):
             raise Incorrect(f"Each shape should be a tuple like (26, 26, 64), not {item!r}.")
         if any(n is ____ for n in shape):
@@ -212,6 +234,16 @@ def _as_shapes(answer: Any, count: int, input_shape: tuple[int, ...]) -> list[tu
                 "give (height, width, channels)."
             )
         if not all(is_whole_number(n) for n in shape):
+            if all(
+                isinstance(n, (float, np.floating)) and float(n).is_integer()
+                for n in shape
+                if not is_whole_number(n)
+            ):
+                whole = tuple(int(n) for n in shape)
+                raise Incorrect(
+                    f"{tuple(shape)} holds floats: write whole numbers, {whole} (// divides and "
+                    "rounds down to a whole number; / always gives a float)."
+                )
             raise Incorrect(
                 f"Each shape should hold whole numbers, like (26, 26, 64), not {item!r}."
             )
