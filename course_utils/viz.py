@@ -6,7 +6,8 @@ end of the cell, with or without a ``;`` after the call. One-panel plots accept 
 draw into an existing Axes; two-panel plots accept ``axes=(left, right)``.
 
 - lessons 1-3: ``show_images``, ``show_matrix``, ``show_kernel``, ``show_window``,
-  ``show_positions``, ``show_feature_maps``;
+  ``show_convolution``, ``show_positions``, ``show_pooling``, ``show_feature_maps`` (the
+  explorers of ``course_utils.widgets`` draw with them, so each has a static twin);
 - lesson 4: ``plot_history``, ``plot_confusion_matrix``, ``show_misclassified``,
   ``plot_probabilities``, ``show_filters``, ``feature_maps``; ``logged_key`` finds a
   metric in Keras's logs whichever way accuracy is spelled (``ACCURACY_KEYS``).
@@ -15,6 +16,7 @@ draw into an existing Axes; two-panel plots accept ``axes=(left, right)``.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,8 +29,21 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from course_utils import _display, ops
+from course_utils.formulas import (
+    partial_output,
+    pool_formula,
+    pool_window,
+    shape_formula,
+    sum_formula,
+)
 
 MAX_IMAGES = 100  # a grid of more than this is unreadable and slow to draw
+# One colour map per kind of quantity, course-wide: pixels are gray (matplotlib's default is
+# set to it by ``course_utils.setup()``); kernels and responses that can be negative use one
+# diverging map with white at 0; feature maps after ReLU, never negative, one sequential map.
+IMAGE_CMAP = "gray"
+SIGNED_CMAP = "RdBu_r"
+ACTIVATION_CMAP = "viridis"
 PAD_COLOR = "#d9d9d9"
 HIGHLIGHT = "tab:red"
 # Keras 3 logs "accuracy"; older Keras and many tutorials say "acc"; a metric given as an
@@ -60,7 +75,7 @@ def show_images(
         titles = [_label_text(lab, class_names, "label ") for lab in labels]
     if titles is not None:
         _check_length(titles, n, "titles")
-    fig, axes = _grid(n, ncols, cell=1.25, title=title)
+    fig, axes = _grid(n, ncols, cell=None, title=title)
     _draw_images(axes, images, titles, cmap, fontsize=9)
     return fig
 
@@ -101,7 +116,7 @@ def show_kernel(
     ax: Axes | None = None,
     title: str | None = "kernel",
     fmt: str = "{:.2g}",
-    cmap: str = "RdBu_r",
+    cmap: str = SIGNED_CMAP,
 ) -> Axes:
     """A kernel with its weights written on it: red positive, blue negative, white 0 (lesson 1).
 
@@ -130,13 +145,15 @@ def show_window(
     cmap: str = "gray",
     output_range: tuple[float, float] | None = None,
     output_fmt: str = "{:.3g}",
+    output_cmap: str | None = None,
 ) -> Figure:
     """The input with the window that makes output cell (row, col), beside the output (lesson 1).
 
     The padded border is drawn as grey hatched cells around the image (zeros for a
     convolution; pooling ignores them). ``output`` may contain NaN for cells not computed
     yet; ``output_range=(lo, hi)`` keeps its colours fixed while it fills up. ``fmt`` and
-    ``output_fmt`` format the numbers written on the input and output cells.
+    ``output_fmt`` format the numbers written on the input and output cells; ``output_cmap``
+    colours the output (default: ``cmap``, as for the input).
     """
     image = _matrix(image, "image")
     output = _matrix(output, "output")
@@ -170,7 +187,8 @@ def show_window(
     _draw_window(ax_in, (y0, x0), (kh, kw), (dh, dw))
     ax_in.set_title(f"input {image.shape[0]}x{image.shape[1]}: window for ({row}, {col})")
     lo, hi = output_range if output_range is not None else (None, None)
-    show_matrix(output, ax=ax_out, fmt=output_fmt, cmap=cmap, vmin=lo, vmax=hi, numbers=numbers)
+    out_cmap = output_cmap or cmap
+    show_matrix(output, ax=ax_out, fmt=output_fmt, cmap=out_cmap, vmin=lo, vmax=hi, numbers=numbers)
     ax_out.add_patch(_box((row, col), (1, 1), lw=3))
     ax_out.set_title(f"output {output.shape[0]}x{output.shape[1]}: cell ({row}, {col})")
     return fig
@@ -184,13 +202,15 @@ def show_positions(
     dilation: int = 1,
     highlight: tuple[int, int] | None = (0, 0),
     axes: Sequence[Axes] | None = None,
+    formula: bool = True,
 ) -> Figure:
     """Every place a square kernel lands on a square input, and the output it makes (lesson 2).
 
     A dot marks the top-left pixel of each window position (one per output cell); the
     window of output cell ``highlight`` is outlined and its pixels filled. Padding is
     drawn in grey around the input. ``padding`` is an int, a (before, after) pair,
-    ``"valid"`` or ``"same"``.
+    ``"valid"`` or ``"same"``. ``formula`` writes the output-size formula with the numbers
+    filled in above the picture (for a (before, after) pair there is none to write).
     """
     n_out = ops.output_size(input_size, kernel_size, stride, padding, dilation)
     if isinstance(padding, tuple | list):  # (before, after), already checked by output_size
@@ -221,6 +241,84 @@ def show_positions(
     if highlight is not None:
         ax_out.add_patch(_box(highlight, (1, 1), lw=3, fill=True))
     ax_out.set_title(f"output {n_out}x{n_out}")
+    if formula and not isinstance(padding, tuple | list):
+        fig.suptitle(shape_formula(input_size, kernel_size, stride, padding, dilation))
+    return fig
+
+
+def show_convolution(image: Any, kernel: Any, row: int, col: int, formula: bool = True) -> Figure:
+    """One step of a convolution: the window for output (row, col), the products, the sum.
+
+    Three panels: the image with the window outlined, the window times the kernel, and the
+    output filled in up to (row, col) in reading order. ``formula`` writes the sum above
+    them. This is the picture of lesson 1's convolution explorer. (Introduced in lesson 1.)
+    """
+    image, k = _matrix(image, "image"), _matrix(kernel, "kernel")
+    full = ops.conv2d(image[None, :, :, None], k[:, :, None, None])[0, :, :, 0]
+    _check_position(row, col, full.shape)
+    fig, axes = _three_panels(image.shape, full.shape)
+    # A response that can be negative is drawn like every signed quantity: white at 0.
+    top = float(np.abs(full).max()) or 1.0
+    signed = bool(full.min() < 0)
+    show_window(
+        image,
+        partial_output(full, row, col),
+        row,
+        col,
+        k.shape,
+        axes=(axes[0], axes[2]),
+        fmt=_cell_format(image),
+        output_range=(-top, top) if signed else (float(full.min()), float(full.max())),
+        output_cmap=SIGNED_CMAP if signed else None,
+    )
+    window = image[row : row + k.shape[0], col : col + k.shape[1]]
+    products = window * k
+    show_kernel(products, ax=axes[1], title="window x kernel", fmt=_cell_format(products))
+    if formula:
+        text = f"output[{row}, {col}] = {sum_formula(window, k, full[row, col])}"
+        fig.suptitle(textwrap.fill(text, width=110))
+    return fig
+
+
+def show_pooling(
+    image: Any,
+    row: int,
+    col: int,
+    pool_size: int,
+    stride: int | None = None,
+    padding: str = "valid",
+    mode: str = "max",
+    formula: bool = True,
+) -> Figure:
+    """The pooling window for output (row, col), beside the pooled output (lesson 3).
+
+    ``mode`` is ``"max"`` or ``"average"``; ``stride`` defaults to ``pool_size``, as in
+    Keras. Padded cells (``"same"``) are hatched: pooling leaves them out. ``formula``
+    writes what the window pools above the picture. This is the picture of lesson 3's
+    pooling explorer.
+    """
+    pools = {"max": ops.max_pool2d, "average": ops.avg_pool2d}
+    if mode not in pools:
+        raise ValueError(f'mode should be "max" or "average", got {mode!r}')
+    image = _matrix(image, "image")
+    stride = pool_size if stride is None else stride
+    pooled = pools[mode](image[None, :, :, None], pool_size, stride, padding)[0, :, :, 0]
+    _check_position(row, col, pooled.shape)
+    fig = show_window(
+        image,
+        pooled,
+        row,
+        col,
+        pool_size,
+        stride,
+        padding,
+        fmt=_cell_format(image),
+        output_fmt=_cell_format(pooled),
+    )
+    if formula:
+        values = pool_window(image, row, col, pool_size, stride, padding)
+        text = pool_formula(values, mode, pooled[row, col])
+        fig.suptitle(textwrap.fill(f"{mode} pooling: output[{row}, {col}] = {text}", width=90))
     return fig
 
 
@@ -228,12 +326,20 @@ def show_feature_maps(
     maps: Any,
     ncols: int = 8,
     title: str | None = None,
-    cmap: str = "viridis",
+    cmap: str | None = None,
     max_channels: int = 64,
+    names: Sequence[str] | None = None,
+    shared_scale: bool = True,
 ) -> Figure:
-    """The channels of one layer's output as a grid, each labelled by its index (lesson 3).
+    """The channels of one layer's output as a grid, on one colour scale (lessons 1-4).
 
-    ``maps`` is (H, W, C) or (1, H, W, C), as from ``feature_maps(model, image)[name]``.
+    ``maps`` is (H, W, C) or (1, H, W, C), as from ``feature_maps(model, image)[name]``;
+    ``names`` titles the channels (default "channel 0", "channel 1", ...). Every channel
+    shares one scale, set by the whole layer and shown by a colour bar, so a channel that
+    stays at 0 looks dead instead of being stretched to full contrast. The colours follow
+    the course's rule: maps with negative values use ``SIGNED_CMAP`` (white is 0), maps
+    that are never negative (after ReLU) use ``ACTIVATION_CMAP``. ``shared_scale=False``
+    gives each channel its own scale and no colour bar.
     """
     maps = np.asarray(maps, dtype=float)
     if maps.ndim == 4 and maps.shape[0] == 1:
@@ -244,12 +350,39 @@ def show_feature_maps(
         raise ValueError(
             f"maps should be (height, width, channels) for one image, got shape {maps.shape}"
         )
+    if names is not None:
+        if isinstance(names, str):
+            raise TypeError("names should be a list of channel names, one per channel")
+        _check_length(names, maps.shape[2], "names", "channels")
+    style = feature_map_style(maps)
+    if cmap is not None:
+        style["cmap"] = cmap
+    if not shared_scale:
+        style = {"cmap": style["cmap"]}
     n = min(maps.shape[2], max_channels)
-    fig, axes = _grid(n, ncols, cell=1.25, title=title)
+    fig, axes = _grid(n, ncols, cell=None, title=title, extra_width=1.0 if shared_scale else 0.0)
     for c, ax in enumerate(axes):
-        ax.imshow(maps[:, :, c], cmap=cmap)
-        ax.set_title(f"channel {c}", fontsize=8)
+        shown = ax.imshow(maps[:, :, c], **style)
+        ax.set_title(str(names[c]) if names is not None else f"channel {c}")
+    if shared_scale:
+        fig.colorbar(shown, ax=axes, shrink=0.9, label="value")
     return fig
+
+
+def feature_map_style(maps: Any) -> dict[str, Any]:
+    """The colour map and scale for maps of one layer: ``ax.imshow(m, **style)`` (lesson 3).
+
+    Maps with a negative value get ``SIGNED_CMAP`` from -top to top (white is 0); maps that
+    are never negative (after ReLU) get ``ACTIVATION_CMAP`` from 0 to top, where top is
+    the largest absolute value of all of them.
+    """
+    values = np.asarray(maps, dtype=float)
+    if values.size == 0 or not np.isfinite(values).any():
+        raise ValueError("maps should hold at least one finite number")
+    signed = bool(np.nanmin(values) < 0)
+    top = float(np.nanmax(np.abs(values))) or 1.0  # an all-zero layer still gets a scale
+    cmap = SIGNED_CMAP if signed else ACTIVATION_CMAP
+    return {"cmap": cmap, "vmin": -top if signed else 0.0, "vmax": top}
 
 
 # --------------------------------------------------------------------------- lesson 4
@@ -456,7 +589,7 @@ def show_filters(
     kernel: Any,
     ncols: int = 8,
     title: str | None = "first-layer filters",
-    cmap: str = "RdBu_r",
+    cmap: str = SIGNED_CMAP,
 ) -> Figure:
     """The learned filters of a first Conv2D layer, one small image each (lesson 4).
 
@@ -547,6 +680,20 @@ def _two_axes(axes, in_shape, pads, out_shape) -> tuple[Figure, Sequence[Axes]]:
     )
 
 
+def _three_panels(in_shape: tuple[int, int], out_shape: tuple[int, int]):
+    """Input, the products and the output side by side, input and output cells alike."""
+    ratios = [1.0, 0.55, out_shape[1] / in_shape[1]]
+    width = 10.5
+    panel = (width - 1.2) / sum(ratios)
+    height = panel * in_shape[0] / in_shape[1] + 0.9
+    return _display.new_figure(1, 3, figsize=(width, height), width_ratios=ratios)
+
+
+def _cell_format(values: np.ndarray) -> str:
+    """Whole numbers as they are; fractions with two decimals so they fit in a cell."""
+    return "{:g}" if np.all(values == np.round(values)) else "{:.2f}"
+
+
 def _class_ticks(ax: Axes, names: list[str]) -> None:
     """Class names under the x axis, slanted when they are words so they do not collide."""
     if max(len(name) for name in names) > 2:
@@ -562,16 +709,25 @@ def _draw_images(axes, images: np.ndarray, titles, cmap: str, fontsize: float) -
             ax.set_title(str(titles[i]), fontsize=fontsize)
 
 
-def _grid(n: int, ncols: int, cell: float, title: str | None) -> tuple[Figure, list[Axes]]:
-    """A figure with ``n`` image axes in rows of ``ncols``; spare cells are removed."""
-    if not isinstance(ncols, int) or ncols < 1:
+def _grid(
+    n: int, ncols: int, cell: float | None, title: str | None, extra_width: float = 0.0
+) -> tuple[Figure, list[Axes]]:
+    """A figure with ``n`` image axes in rows of ``ncols``; spare cells are removed.
+
+    ``cell`` is the side of one panel in inches; None lets a short row grow to about
+    9 inches, so that a strip of a few images is not drawn postage-stamp small.
+    ``extra_width`` leaves room for a colour bar.
+    """
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
         raise ValueError(f"ncols should be a positive int, got {ncols!r}")
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
+    if cell is None:
+        cell = float(np.clip(9.0 / ncols, 1.25, 2.0))
     fig, axes = _display.new_figure(
         nrows,
         ncols,
-        figsize=(ncols * cell + 0.2, nrows * (cell + 0.3) + (0.4 if title else 0)),
+        figsize=(ncols * cell + 0.2 + extra_width, nrows * (cell + 0.3) + (0.4 if title else 0)),
         squeeze=False,
     )
     flat = list(axes.ravel())
@@ -707,9 +863,9 @@ def _check_position(row: int, col: int, shape: tuple[int, int]) -> None:
         raise ValueError(f"(row, col) = ({row}, {col}) is outside the {shape[0]}x{shape[1]} output")
 
 
-def _check_length(values: Any, n: int, name: str) -> None:
+def _check_length(values: Any, n: int, name: str, what: str = "images") -> None:
     if len(values) != n:
-        raise ValueError(f"{name} has {len(values)} entries but there are {n} images")
+        raise ValueError(f"{name} has {len(values)} entries but there are {n} {what}")
 
 
 def _label_text(label: Any, class_names: Sequence[str] | None, prefix: str = "") -> str:

@@ -22,7 +22,6 @@ import numpy as np
 from course_utils import _display, ops, viz
 from course_utils.formulas import (
     parse_kernel,
-    partial_output,
     pool_formula,
     pool_window,
     shape_formula,
@@ -115,21 +114,7 @@ def convolution_explorer(
         window = img[r : r + kh, col : col + kw]
         text = sum_formula(window, kernel, full[r, col])
         formula.value = f"<code>output[{r}, {col}] = {html.escape(text)}</code>"
-        fig, axes = _three_panels(img.shape, full.shape)
-        fmt = _cell_format(img)
-        viz.show_window(
-            img,
-            partial_output(full, r, col),
-            r,
-            col,
-            (kh, kw),
-            axes=(axes[0], axes[2]),
-            fmt=fmt,
-            output_range=(float(full.min()), float(full.max())),
-        )
-        products = window * kernel
-        viz.show_kernel(products, ax=axes[1], title="window x kernel", fmt=_cell_format(products))
-        _display.show_figures(out, fig)
+        _display.show_figures(out, viz.show_convolution(img, kernel, r, col, formula=False))
 
     _connect(c, render, out)
     return _box(
@@ -186,7 +171,8 @@ def padding_stride_explorer() -> widgets.VBox:
         n_out = ops.output_size(n, k, s, padding, d)
         _set_max(c["row"], n_out - 1)
         _set_max(c["col"], n_out - 1)
-        fig = viz.show_positions(n, k, s, padding, d, highlight=(c["row"].value, c["col"].value))
+        highlight = (c["row"].value, c["col"].value)
+        fig = viz.show_positions(n, k, s, padding, d, highlight=highlight, formula=False)
         _display.show_figures(out, fig)
 
     _connect(c, render, out)
@@ -244,11 +230,7 @@ def pooling_explorer(image: Any = None) -> widgets.VBox:
         values = pool_window(img, r, col, size, stride, padding)
         text = pool_formula(values, c["mode"].value, pooled[r, col])
         formula.value = f"<code>output[{r}, {col}] = {html.escape(text)}</code>"
-        fmt = _cell_format(img)
-        out_fmt = _cell_format(pooled)
-        fig = viz.show_window(
-            img, pooled, r, col, size, stride, padding, fmt=fmt, output_fmt=out_fmt
-        )
+        fig = viz.show_pooling(img, r, col, size, stride, padding, c["mode"].value, formula=False)
         _display.show_figures(out, fig)
 
     _connect(c, render, out)
@@ -305,7 +287,7 @@ def feature_map_explorer(model: Any, images: Any, labels: Any = None) -> widgets
         fig, axes = _display.new_figure(1, 2, figsize=(6.5, 3.2))
         axes[0].imshow(np.squeeze(images[i]), cmap="gray")
         axes[0].set_title(names[i])
-        axes[1].imshow(layer[:, :, ch], cmap="viridis")
+        axes[1].imshow(layer[:, :, ch], **viz.feature_map_style(layer))  # the grid's scale
         axes[1].set_title(f"{c['layer'].value}, channel {ch}")
         for ax in axes:
             ax.set_xticks([])
@@ -352,20 +334,6 @@ def _mnist_digits(count: int) -> dict[str, np.ndarray]:
 
     _, (x_test, y_test) = data.load_mnist()
     return {f"digit {d}": x_test[np.flatnonzero(y_test == d)[0]] / 255.0 for d in range(count)}
-
-
-def _cell_format(values: np.ndarray) -> str:
-    """Whole numbers as they are; fractions with two decimals so they fit in a cell."""
-    return "{:g}" if np.all(values == np.round(values)) else "{:.2f}"
-
-
-def _three_panels(in_shape: tuple[int, int], out_shape: tuple[int, int]):
-    """Input, the 3x3 products and the output side by side, input and output cells alike."""
-    ratios = [1.0, 0.55, out_shape[1] / in_shape[1]]
-    width = 10.5
-    panel = (width - 1.2) / sum(ratios)
-    height = panel * in_shape[0] / in_shape[1] + 0.9
-    return _display.new_figure(1, 3, figsize=(width, height), width_ratios=ratios)
 
 
 def _set_max(slider: widgets.IntSlider, maximum: int) -> None:

@@ -169,15 +169,126 @@ def test_show_positions_marks_each_dilated_tap():
     assert {p.get_xy() for p in taps} == {(x - 0.5, y - 0.5) for x in (0, 2, 4) for y in (0, 2, 4)}
 
 
+def image_panels(fig):
+    """The panels of a grid, without its colour bar."""
+    return [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
+
+
 @pytest.mark.parametrize("shape, n", [((5, 5, 3), 3), ((1, 5, 5, 4), 4), ((5, 5), 1)])
 def test_show_feature_maps_one_panel_per_channel(shape, n):
     fig = viz.show_feature_maps(np.ones(shape), title="maps")
-    assert [ax.get_title() for ax in fig.axes] == [f"channel {c}" for c in range(n)]
+    assert [ax.get_title() for ax in image_panels(fig)] == [f"channel {c}" for c in range(n)]
+
+
+def test_show_feature_maps_names_the_channels():
+    fig = viz.show_feature_maps(np.ones((4, 4, 2)), names=["blur", "edges"])
+    assert [ax.get_title() for ax in image_panels(fig)] == ["blur", "edges"]
+    with pytest.raises(ValueError, match="names has 1 entries but there are 2 channels"):
+        viz.show_feature_maps(np.ones((4, 4, 2)), names=["blur"])
+    with pytest.raises(TypeError, match="list of channel names"):
+        viz.show_feature_maps(np.ones((4, 4, 2)), names="ab")
+
+
+def test_show_feature_maps_after_relu_share_one_sequential_scale_with_a_colour_bar():
+    maps = np.zeros((4, 4, 3))
+    maps[:, :, 0] = 8.0  # strong
+    maps[0, 0, 1] = 0.5  # weak
+    # channel 2 stays 0: a dead channel must look dead, not be stretched to full contrast
+    fig = viz.show_feature_maps(maps)
+    panels = image_panels(fig)
+    assert [ax.images[0].get_clim() for ax in panels] == [(0.0, 8.0)] * 3
+    assert {ax.images[0].get_cmap().name for ax in panels} == {viz.ACTIVATION_CMAP}
+    (bar,) = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert bar.get_ylabel() == "value"
+    assert len(fig.axes) == 4
+
+
+def test_show_feature_maps_with_negative_values_use_the_signed_map_centred_on_zero():
+    maps = np.zeros((3, 3, 2))
+    maps[0, 0, 0], maps[1, 1, 1] = -2.0, 5.0
+    panels = image_panels(viz.show_feature_maps(maps))
+    assert [ax.images[0].get_clim() for ax in panels] == [(-5.0, 5.0)] * 2
+    assert {ax.images[0].get_cmap().name for ax in panels} == {viz.SIGNED_CMAP}
+
+
+def test_show_feature_maps_own_scales_on_request():
+    maps = np.stack([np.eye(3), 10 * np.eye(3)], axis=-1)
+    fig = viz.show_feature_maps(maps, shared_scale=False)
+    assert [ax.images[0].get_clim() for ax in image_panels(fig)] == [(0.0, 1.0), (0.0, 10.0)]
+    assert len(fig.axes) == 2  # no colour bar: no one scale to show
 
 
 def test_show_feature_maps_rejects_a_batch():
     with pytest.raises(ValueError, match="one image"):
         viz.show_feature_maps(np.ones((2, 5, 5, 3)))
+
+
+def test_feature_map_style_follows_the_sign_of_the_layer():
+    assert viz.feature_map_style(np.array([[0.0, 3.0]])) == {
+        "cmap": viz.ACTIVATION_CMAP,
+        "vmin": 0.0,
+        "vmax": 3.0,
+    }
+    assert viz.feature_map_style(np.array([[-4.0, 3.0]])) == {
+        "cmap": viz.SIGNED_CMAP,
+        "vmin": -4.0,
+        "vmax": 4.0,
+    }
+    assert viz.feature_map_style(np.zeros((2, 2)))["vmax"] == 1.0  # all zero: still a scale
+    with pytest.raises(ValueError, match="finite"):
+        viz.feature_map_style(np.full((2, 2), np.nan))
+
+
+def test_a_short_strip_of_images_is_drawn_larger_than_a_long_row():
+    short = viz.show_images(np.zeros((5, 6, 6)), ncols=5)
+    long = viz.show_images(np.zeros((16, 6, 6)), ncols=8)
+    short_side = short.get_size_inches()[0] / 5
+    long_side = long.get_size_inches()[0] / 8
+    assert short_side > 1.4 * long_side
+    assert short.get_size_inches()[0] >= 8  # a readable width, not a strip of stamps
+
+
+def test_show_convolution_draws_the_window_the_products_and_the_sum():
+    image = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]], dtype=float)
+    fig = viz.show_convolution(image, np.ones((2, 2)), row=1, col=0)
+    ax_in, ax_products, ax_out = fig.axes
+    (window,) = red_boxes(ax_in)
+    assert window.get_xy() == (0 - 0.5, 1 - 0.5)  # output (1, 0) reads rows 1-2, columns 0-1
+    assert texts(ax_products) == ["4", "5", "7", "8"]
+    assert texts(ax_out) == ["12", "16", "24"]  # filled in up to (1, 0); (1, 1) not yet
+    assert fig.get_suptitle() == "output[1, 0] = 4*1 + 5*1 + 7*1 + 8*1 = 24"
+    quiet = viz.show_convolution(image, np.ones((2, 2)), 0, 0, formula=False)
+    assert quiet.get_suptitle() == ""
+    with pytest.raises(ValueError, match="outside the 2x2 output"):
+        viz.show_convolution(image, np.ones((2, 2)), 2, 0)
+
+
+def test_show_convolution_draws_a_signed_output_centred_on_zero():
+    edge = np.array([[1, 1, 1, 0, 0, 0]] * 6, dtype=float)  # bright left, dark right
+    left_minus_right = np.array([[1, 0, -1]] * 3, dtype=float)
+    positive = viz.show_convolution(edge, left_minus_right, 0, 0).axes[2].images[0]
+    assert positive.get_cmap().name == "gray" and positive.get_clim() == (0.0, 3.0)
+    negative = viz.show_convolution(edge, -left_minus_right, 0, 0).axes[2].images[0]
+    assert negative.get_cmap().name == viz.SIGNED_CMAP and negative.get_clim() == (-3.0, 3.0)
+
+
+def test_show_pooling_names_the_mode_and_what_the_window_pools():
+    toy = np.array([[1, 3, 2, 9], [5, 6, 1, 7], [4, 2, 8, 0], [3, 1, 2, 6]], dtype=float)
+    fig = viz.show_pooling(toy, 1, 1, pool_size=2)  # stride defaults to the pool size
+    assert fig.get_suptitle() == "max pooling: output[1, 1] = max(8, 0, 2, 6) = 8"
+    assert texts(fig.axes[1]) == ["6", "9", "4", "8"]
+    same = viz.show_pooling(toy, 1, 1, 3, 2, "same", mode="average")
+    # The bottom-right window holds 4 real pixels (and 5 padded cells, left out).
+    assert same.get_suptitle() == "average pooling: output[1, 1] = mean(8, 0, 2, 6) = 16 / 4 = 4"
+    with pytest.raises(ValueError, match='"max" or "average"'):
+        viz.show_pooling(toy, 0, 0, 2, mode="min")
+
+
+def test_show_positions_writes_the_formula_above():
+    fig = viz.show_positions(7, 3, stride=2, padding=1, highlight=(1, 2))
+    assert fig.get_suptitle() == "(7 - 3 + 2*1) / 2 + 1 = 4 -> output is 4x4"
+    assert viz.show_positions(7, 3, formula=False).get_suptitle() == ""
+    assert viz.show_positions(7, 3, padding=(0, 1)).get_suptitle() == ""
 
 
 # --------------------------------------------------------------------------- lesson 4
@@ -256,6 +367,8 @@ def every_new_figure():
         viz.show_kernel(np.eye(3)).figure,
         viz.show_window(np.eye(5), np.zeros((3, 3)), 0, 0, 3),
         viz.show_positions(5, 3),
+        viz.show_convolution(np.eye(4), np.ones((2, 2)), 0, 0),
+        viz.show_pooling(np.eye(4), 0, 0, 2),
         viz.show_feature_maps(np.ones((4, 4, 2))),
         viz.plot_history(HISTORY),
         viz.plot_confusion_matrix([0, 1], [1, 1]).figure,
