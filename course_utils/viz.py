@@ -370,7 +370,7 @@ def show_feature_maps(
 
 
 def feature_map_style(maps: Any) -> dict[str, Any]:
-    """The colour map and scale for maps of one layer: ``ax.imshow(m, **style)`` (lesson 3).
+    """The colour map and scale for maps of one layer: ``ax.imshow(m, **style)`` (lesson 1).
 
     Maps with a negative value get ``SIGNED_CMAP`` from -top to top (white is 0); maps that
     are never negative (after ReLU) get ``ACTIVATION_CMAP`` from 0 to top, where top is

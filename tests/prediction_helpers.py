@@ -1,12 +1,12 @@
 """The tests every "predict, then run" module gets (``course_utils.exercises.lessonN_predictions``).
 
-``prediction_tests(module, slips, other_guesses)`` returns five test functions; a test module
-assigns them to names starting with ``test_``, so that pytest collects them there:
+``prediction_tests(module, guesses)`` returns two test functions; a test module assigns them
+to names starting with ``test_``, so that pytest collects them there:
 
-- each question's answer (its ``solution_code``) is Correct;
-- each typical slip gets its own message, and any other guess the reasoning (``why``);
-- the untouched ``____`` is Not attempted yet;
-- each question has hints and a name that starts "Prediction K: ".
+- ``test_each_question``: its answer (its ``solution_code``) is Correct, the untouched
+  ``____`` is Not attempted yet, and it has hints and a name that starts "Prediction K: ";
+- ``test_each_guess``: each wrong guess gets a message containing the expected words (a
+  typical slip its own message, any other guess the reasoning, ``why``).
 
 Checks are recorded in a progress file of the test's own, never the real one.
 """
@@ -36,44 +36,30 @@ def answer(question: Exercise) -> Any:
 
 
 def prediction_tests(
-    module: ModuleType, slips: Sequence[Case], other_guesses: Sequence[Case]
-) -> tuple[Callable[..., None], ...]:
-    """The five tests of a predictions module (see the module docstring)."""
+    module: ModuleType, guesses: Sequence[Case]
+) -> tuple[Callable[..., None], Callable[..., None]]:
+    """The two tests of a predictions module (see the module docstring)."""
     asked = questions(module)
-
-    def check(monkeypatch, tmp_path, name: str, guess: Any):
-        monkeypatch.setenv(progress.PROGRESS_ENV, str(tmp_path / "progress.json"))
-        return asked[name].check(guess)
-
-    @pytest.mark.parametrize("name", asked)
-    def test_the_answer_is_correct(monkeypatch, tmp_path, name):
-        result = check(monkeypatch, tmp_path, name, answer(asked[name]))
-        assert result.state is State.CORRECT, result
-
-    @pytest.mark.parametrize(("name", "guess", "message"), slips)
-    def test_a_typical_slip_gets_its_own_message(monkeypatch, tmp_path, name, guess, message):
-        assert_incorrect(check(monkeypatch, tmp_path, name, guess), message)
-
-    @pytest.mark.parametrize(("name", "guess", "reason"), other_guesses)
-    def test_any_other_guess_gets_the_reasoning(monkeypatch, tmp_path, name, guess, reason):
-        assert_incorrect(check(monkeypatch, tmp_path, name, guess), reason)
+    unknown = {name for name, _, _ in guesses} - set(asked)
+    if unknown:
+        raise ValueError(f"guesses name questions {module.__name__} does not have: {unknown}")
 
     @pytest.mark.parametrize("name", asked)
-    def test_the_blank_is_not_attempted(monkeypatch, tmp_path, name):
-        result = check(monkeypatch, tmp_path, name, ____)
-        assert result.state is State.NOT_ATTEMPTED, result
-        assert not (tmp_path / "progress.json").exists()  # "not attempted" records nothing
-
-    @pytest.mark.parametrize("name", asked)
-    def test_every_question_has_hints_and_a_numbered_name(name):
+    def test_each_question(monkeypatch, tmp_path, name):
+        saved = tmp_path / "progress.json"
+        monkeypatch.setenv(progress.PROGRESS_ENV, str(saved))
         question = asked[name]
         assert question.hints, name
         assert question.name.startswith(f"Prediction {name[1:]}: "), question.name
+        result = question.check(____)
+        assert result.state is State.NOT_ATTEMPTED, result
+        assert not saved.exists()  # "not attempted" records nothing
+        result = question.check(answer(question))
+        assert result.state is State.CORRECT, result
 
-    return (
-        test_the_answer_is_correct,
-        test_a_typical_slip_gets_its_own_message,
-        test_any_other_guess_gets_the_reasoning,
-        test_the_blank_is_not_attempted,
-        test_every_question_has_hints_and_a_numbered_name,
-    )
+    @pytest.mark.parametrize(("name", "guess", "message"), guesses)
+    def test_each_guess(monkeypatch, tmp_path, name, guess, message):
+        monkeypatch.setenv(progress.PROGRESS_ENV, str(tmp_path / "progress.json"))
+        assert_incorrect(asked[name].check(guess), message)
+
+    return test_each_question, test_each_guess

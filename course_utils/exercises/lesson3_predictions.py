@@ -1,8 +1,8 @@
 """The "predict, then run" questions of lesson 3, "Pooling" (ungraded).
 
 Each is asked in the lesson just before the cell that shows the answer: ``p1`` how often
-one value wins overlapping windows, ``p2`` the weights a pool saves the next layer, ``p3``
-what ``same`` padding means for max pooling, ``p4`` whether pooling makes a feature map
+one value wins overlapping windows, ``p2`` what ``same`` padding means for max pooling,
+``p3`` the weights a pool saves the next layer, ``p4`` whether pooling makes a feature map
 more or less alike after a one-pixel shift.
 """
 
@@ -36,7 +36,28 @@ p1 = prediction(
 )
 
 p2 = prediction(
-    "Prediction 2: the parameters of Dense(10) after Conv2D(32, 3), MaxPooling2D(2) and "
+    "Prediction 2: MaxPooling2D(2, strides=1, padding='same') on [[-4, -3], [-2, -1]]: the "
+    "bottom-right output",
+    answer=-1,
+    why=(
+        "'same' pooling leaves the padded cells out instead of treating them as zeros: the "
+        "bottom-right window holds one real pixel, -1, so its maximum is -1."
+    ),
+    slips={
+        0: (
+            "That is what zeros in the padding would give. Pooling leaves padded cells out: "
+            "the window holds only the real pixel -1."
+        ),
+        -4: "-4 is the smallest value; max pooling keeps the largest real value in the window.",
+    },
+    hints=[
+        "The bottom-right window covers one real pixel and three padded cells.",
+        "Are the padded cells zeros, or are they left out?",
+    ],
+)
+
+p3 = prediction(
+    "Prediction 3: the parameters of Dense(10) after Conv2D(32, 3), MaxPooling2D(2) and "
     "Flatten on a 28x28x1 input",
     answer=54_090,
     why=(
@@ -61,27 +82,6 @@ p2 = prediction(
     hints=[
         "Follow the shape: 28x28x1 -> conv -> pool -> Flatten. How long is the flat vector?",
         "A Dense layer has (inputs x outputs) weights plus one bias per output.",
-    ],
-)
-
-p3 = prediction(
-    "Prediction 3: MaxPooling2D(2, strides=1, padding='same') on [[-4, -3], [-2, -1]]: the "
-    "bottom-right output",
-    answer=-1,
-    why=(
-        "'same' pooling leaves the padded cells out instead of treating them as zeros: the "
-        "bottom-right window holds one real pixel, -1, so its maximum is -1."
-    ),
-    slips={
-        0: (
-            "That is what zeros in the padding would give. Pooling leaves padded cells out: "
-            "the window holds only the real pixel -1."
-        ),
-        -4: "-4 is the smallest value; max pooling keeps the largest real value in the window.",
-    },
-    hints=[
-        "The bottom-right window covers one real pixel and three padded cells.",
-        "Are the padded cells zeros, or are they left out?",
     ],
 )
 
