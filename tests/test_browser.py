@@ -30,7 +30,7 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 # Per lesson, in fast mode. A learner's laptop at full size needs longer; CI does not.
 RUN_TIMEOUT_S = float(os.environ.get("COURSE_BROWSER_TIMEOUT", "300"))
 # Lessons whose widgets the tests below use: their pages stay open until then.
-INTERACTIVE = ("00", "02", "04")
+INTERACTIVE = ("00", "02", "04", "06")
 ERROR_WIDGET = "Error displaying widget"
 
 
@@ -292,3 +292,27 @@ def test_digit_canvas_predicts_a_drawn_digit(runner):
     assert after != before, f"drawing on lesson 4's canvas left the prediction at {before!r}"
     assert re.search(r"\b\d\b", after), f"the prediction {after!r} names no digit"
     assert widget_errors == 0, f"the page shows '{ERROR_WIDGET}' after drawing"
+
+
+def test_lesson6_slider_replays_the_descent(runner):
+    """Lesson 6's step slider: the printed step and loss follow it, and the figure stays."""
+    path = lesson_path("06")
+    run = runner.run(path)
+    ran_cleanly(run)
+    page = run.page
+    area = bh.output_area_with(page, ".widget-slider")
+    printed = area.locator(".jp-OutputArea-output", has_text=re.compile(r"step \d+: loss")).last
+    before = bh.text_of(printed)
+    bh.drag_slider(page, area.locator(".widget-slider").first, dx=120)
+    bh.wait_for_text_change(printed, before)
+    bh.wait_until_idle(runner.lab, path)  # the text follows the slider through every value
+    after = bh.text_of(printed)
+    readout = bh.text_of(area.locator(".widget-readout").first)
+    figures = area.locator("img").count()
+    area.screenshot(path=str(SCREENSHOTS / f"{Path(path).stem}-slider.png"))
+    runner.close(path)
+    assert re.fullmatch(r"step 0: loss \d\.\d{5}", before), before
+    match = re.fullmatch(r"step (\d+): loss \d\.\d{5}", after)
+    assert match and match.group(1) != "0", f"dragging lesson 6's slider left {before!r}: {after!r}"
+    assert readout == match.group(1), f"slider shows {readout}, the text says {after!r}"
+    assert figures == 1, f"{figures} figures under the slider, expected the filter and the loss"
