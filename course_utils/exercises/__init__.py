@@ -18,7 +18,7 @@ What lives where (course authors: see CONTRIBUTING.md, "Exercises"):
 - ``histories``: stored learning curves and results that lessons 4 and 5 ask about;
 - ``predictions``: ``prediction(...)``, a "predict, then run" question in one call;
 - ``progress``: what ``check()`` recorded, shown with ``progress.show()``;
-- ``lesson0`` ... ``lesson5``, ``capstone``: the questions of each notebook, nothing else;
+- ``lesson0`` ... ``lesson6``, ``capstone``: the questions of each notebook, nothing else;
   ``lessonN_predictions``: the predictions that lesson N's notebook asks.
 """
 
