@@ -59,7 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LIMIT_MB = 1229  # 1.2 GB: Binder's 2 GB minus the server, TensorBoard and the browser's tab
 # On one CPU (--cpus 1), as on Binder: a training lesson's budget, and the lessons' together.
 LESSON_LIMIT_S = 180
-COURSE_LIMIT_S = 12 * 60
+ALL_LESSONS_LIMIT_S = 12 * 60
 MB = 1024 * 1024
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours in tracebacks
 MNIST_TRAIN_SIZE = 60_000
@@ -352,8 +352,8 @@ def main() -> int:
                 slow.append(f"{name}: {full.seconds:.0f} s on one CPU (budget {LESSON_LIMIT_S} s)")
         total = sum(full.seconds for _, full in lessons)
         print(f"\nLessons together at full size on one CPU: {total / 60:.1f} min", end="")
-        print(f" (budget {COURSE_LIMIT_S // 60} min)" if len(lessons) > 1 else "")
-        if len(lessons) > 1 and total > COURSE_LIMIT_S:
+        print(f" (budget {ALL_LESSONS_LIMIT_S // 60} min)" if len(lessons) > 1 else "")
+        if len(lessons) > 1 and total > ALL_LESSONS_LIMIT_S:
             slow.append(f"the lessons together: {total / 60:.1f} min on one CPU")
     for line in slow:
         print(f"\nover the time budget: {line}")

