@@ -5,6 +5,9 @@
   in a 28x28 frame with its centre of mass at the centre.
 - ``DigitCanvas(model)``: a canvas to draw on, Clear and Predict buttons, the model's
   answer and its probabilities for each class.
+- ``render_strokes(strokes)``: pen strokes given as points, drawn as the canvas draws them,
+  and ``show_reading(model, drawing)``: the canvas's picture as a figure. Together they make
+  the static twin of the canvas (what a reader without a running kernel sees).
 
 Importing this module imports ipywidgets (not TensorFlow).
 """
@@ -19,15 +22,18 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 import numpy as np
 
-from course_utils import _display
+from course_utils import _display, viz
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from PIL import ImageDraw
 
 SIDE = 28  # MNIST's image size
 BOX = 20  # MNIST's digits were scaled to fit a 20x20 box...
 CENTRE = 14.0  # ...then moved so their centre of mass is at pixel (14, 14)
 EMPTY = 0.05  # a drawing whose brightest pixel is dimmer than this has no ink
+CANVAS_SIZE = 280  # the canvas's side in screen pixels: 10 per MNIST pixel
+LINE_WIDTH = 20  # the pen's width on the canvas: about 2 MNIST pixels, like MNIST's strokes
 _GRAY = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # luminance of R, G, B
 
 
@@ -106,6 +112,110 @@ def _ink_image(pixels: np.ndarray, ink: str) -> np.ndarray:
     return gray if ink == "light" else 1.0 - gray
 
 
+def render_strokes(
+    strokes: Sequence[Sequence[tuple[float, float]]],
+    size: int = CANVAS_SIZE,
+    width: int = LINE_WIDTH,
+) -> np.ndarray:
+    """Pen strokes drawn as ``DigitCanvas`` draws them: a size x size uint8 array, 255 = ink.
+
+    ``strokes`` is a list of strokes, each a list of (x, y) points in canvas pixels (x to
+    the right, y down, from 0 to ``size``); a stroke of one point is a dot. For example a 7:
+    ``render_strokes([[(80, 50), (200, 50), (130, 240)]])``. (Introduced in lesson 4.)
+    """
+    from PIL import Image, ImageDraw  # noqa: PLC0415
+
+    for name, value in (("size", size), ("width", width)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(
+                f"{name} should be a whole number of pixels, at least 1, got {value!r}"
+            )
+    if isinstance(strokes, str) or not isinstance(strokes, Sequence) or not strokes:
+        raise TypeError(
+            "strokes should be a list of strokes, each a list of (x, y) points, like "
+            "[[(80, 50), (200, 50), (130, 240)]]"
+        )
+    image = Image.new("L", (size, size), 0)
+    pen = ImageDraw.Draw(image)
+    for number, stroke in enumerate(strokes):
+        points = _points(stroke, number)
+        _dot(pen, points[0], width)
+        for start, end in zip(points, points[1:], strict=False):  # consecutive pairs
+            _segment(pen, start, end, width)
+    return np.asarray(image).copy()
+
+
+def _points(stroke: object, number: int) -> list[tuple[float, float]]:
+    """A stroke's points as (x, y) floats, or a ValueError naming the stroke."""
+    try:
+        points = [(float(x), float(y)) for x, y in stroke]  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        points = []
+    if not points:
+        raise ValueError(
+            f"stroke {number} should be a list of (x, y) points, like [(80, 50), (200, 50)]; "
+            f"got {stroke!r}"
+        )
+    return points
+
+
+def _segment(pen: ImageDraw.ImageDraw, start, end, width: int) -> None:
+    """A line from ``start`` to ``end`` with a round end, as the browser's round line cap."""
+    pen.line([start, end], fill=255, width=width)
+    _dot(pen, end, width)
+
+
+def _dot(pen: ImageDraw.ImageDraw, point, width: int) -> None:
+    x, y, r = point[0], point[1], width / 2
+    pen.ellipse([(x - r, y - r), (x + r, y + r)], fill=255)
+
+
+def _probabilities(model, image: np.ndarray, n_classes: int) -> np.ndarray:
+    """The model's probabilities for one prepared 28x28 image; raw scores (a model without
+    a softmax at the end) are turned into probabilities."""
+    batch = np.asarray(image, dtype=np.float32)[np.newaxis, :, :, np.newaxis]
+    # predict_on_batch skips Keras's progress bar and per-call set-up: faster for one image.
+    run = getattr(model, "predict_on_batch", None) or model.predict
+    scores = np.asarray(run(batch), dtype=np.float64).reshape(-1)
+    if scores.size != n_classes:
+        raise ValueError(
+            f"The model gives {scores.size} outputs, but there are "
+            f"{n_classes} class names: pass class_names= to match."
+        )
+    if scores.min() < 0 or not np.isclose(scores.sum(), 1.0, atol=1e-3):
+        scores = np.exp(scores - scores.max())
+        scores /= scores.sum()
+    return scores
+
+
+def show_reading(model, drawing: np.ndarray, class_names: Sequence[str] | None = None) -> Figure:
+    """What ``DigitCanvas`` shows for ``drawing``: the image the model gets, its probabilities.
+
+    ``drawing`` is any picture ``preprocess_drawing`` takes (light ink on dark), such as
+    ``render_strokes(...)`` or ``canvas.drawing()``. (Introduced in lesson 4.)
+    """
+    if not callable(getattr(model, "predict", None)):
+        raise TypeError(f"model should have a predict method, got {type(model).__name__}")
+    names = _class_names(class_names)
+    image = preprocess_drawing(drawing)
+    return _reading_figure(image, _probabilities(model, image, len(names)), names)
+
+
+def _class_names(class_names: Sequence[str] | None) -> list[str]:
+    names = [str(d) for d in range(10)] if class_names is None else [str(c) for c in class_names]
+    if len(names) < 2:
+        raise ValueError(f"class_names should name at least 2 classes, got {names!r}")
+    return names
+
+
+def _reading_figure(image: np.ndarray, probabilities: np.ndarray, names: list[str]) -> Figure:
+    fig, (left, right) = _display.new_figure(1, 2, figsize=(8.0, 3.0), width_ratios=[1, 2.2])
+    left.imshow(image, cmap=viz.IMAGE_CMAP, vmin=0, vmax=1)
+    left.set(title="what the model gets (28x28)", xticks=[], yticks=[])
+    viz.plot_probabilities(probabilities, class_names=names, ax=right)
+    return fig
+
+
 # --------------------------------------------------------------------------- the widget
 
 
@@ -138,8 +248,8 @@ class DigitCanvas(widgets.HBox):
     (Introduced in lesson 4.)
     """
 
-    SIZE = 280
-    LINE_WIDTH = 20
+    SIZE = CANVAS_SIZE
+    LINE_WIDTH = LINE_WIDTH
 
     def __init__(self, model, class_names: Sequence[str] | None = None):
         from ipycanvas import Canvas  # noqa: PLC0415
@@ -147,10 +257,7 @@ class DigitCanvas(widgets.HBox):
 
         if not callable(getattr(model, "predict", None)):
             raise TypeError(f"model should have a predict method, got {type(model).__name__}")
-        names = [str(d) for d in range(10)] if class_names is None else list(class_names)
-        if len(names) < 2:
-            raise ValueError(f"class_names should name at least 2 classes, got {names!r}")
-        self.model, self.class_names = model, names
+        self.model, self.class_names = model, _class_names(class_names)
         self.probabilities: np.ndarray | None = None
 
         self.canvas = Canvas(width=self.SIZE, height=self.SIZE)
@@ -189,17 +296,17 @@ class DigitCanvas(widgets.HBox):
     def pen_down(self, x: float, y: float) -> None:
         """Start a stroke at (x, y), in canvas pixels."""
         self._last = (x, y)
-        self._dot(x, y)
+        self._pen_dot(x, y)
 
     @_shows_errors
     def pen_move(self, x: float, y: float) -> None:
         """Continue the stroke to (x, y); does nothing while the pen is up."""
         if self._last is None:
             return
-        (x0, y0), self._last = self._last, (x, y)
-        self.canvas.stroke_line(x0, y0, x, y)
-        self._pen.line([(x0, y0), (x, y)], fill=255, width=self.LINE_WIDTH)
-        self._dot(x, y)  # round joints, as the browser's line_cap="round" draws them
+        start, self._last = self._last, (x, y)
+        self.canvas.stroke_line(*start, x, y)
+        self.canvas.fill_circle(x, y, self.LINE_WIDTH / 2)  # round joints, like line_cap
+        _segment(self._pen, start, (x, y), self.LINE_WIDTH)
 
     @_shows_errors
     def pen_up(self, x: float | None = None, y: float | None = None) -> None:
@@ -211,10 +318,9 @@ class DigitCanvas(widgets.HBox):
     def _pen_out(self, x: float, y: float) -> None:
         self._last = None  # leaving the canvas ends the stroke, without predicting
 
-    def _dot(self, x: float, y: float) -> None:
-        r = self.LINE_WIDTH / 2
-        self.canvas.fill_circle(x, y, r)
-        self._pen.ellipse([(x - r, y - r), (x + r, y + r)], fill=255)
+    def _pen_dot(self, x: float, y: float) -> None:
+        self.canvas.fill_circle(x, y, self.LINE_WIDTH / 2)
+        _dot(self._pen, (x, y), self.LINE_WIDTH)
 
     @_shows_errors
     def clear(self) -> None:
@@ -237,37 +343,10 @@ class DigitCanvas(widgets.HBox):
     def predict(self) -> None:
         """Show the model's answer for the current drawing."""
         image = preprocess_drawing(self.drawing())
-        probabilities = self._probabilities(image)
+        probabilities = _probabilities(self.model, image, len(self.class_names))
         best = int(np.argmax(probabilities))
         self.probabilities = probabilities
         self.prediction.value = (
             f"Prediction: <b>{html.escape(self.class_names[best])}</b> ({probabilities[best]:.0%})"
         )
-        _display.show_figures(self.output, self._figure(image, probabilities))
-
-    def _probabilities(self, image: np.ndarray) -> np.ndarray:
-        batch = image[np.newaxis, :, :, np.newaxis]
-        # predict_on_batch skips Keras's progress bar and per-call set-up: faster for one image.
-        run = getattr(self.model, "predict_on_batch", None) or self.model.predict
-        scores = np.asarray(run(batch), dtype=np.float64).reshape(-1)
-        if scores.size != len(self.class_names):
-            raise ValueError(
-                f"The model gives {scores.size} outputs, but there are "
-                f"{len(self.class_names)} class names: pass class_names= to match."
-            )
-        if scores.min() < 0 or not np.isclose(scores.sum(), 1.0, atol=1e-3):
-            # Raw scores (a model without softmax at the end): turn them into probabilities.
-            scores = np.exp(scores - scores.max())
-            scores /= scores.sum()
-        return scores
-
-    def _figure(self, image: np.ndarray, probabilities: np.ndarray) -> Figure:
-        fig, (left, right) = _display.new_figure(1, 2, figsize=(5.5, 2.6), width_ratios=[1, 1.4])
-        left.imshow(image, cmap="gray", vmin=0, vmax=1)
-        left.set(title="Model input (28x28)", xticks=[], yticks=[])
-        positions = np.arange(len(self.class_names))
-        right.barh(positions, probabilities, color="tab:blue")
-        right.set(yticks=positions, yticklabels=self.class_names, xlim=(0, 1))
-        right.set(title="Probability of each class", xlabel="probability")
-        right.invert_yaxis()
-        return fig
+        _display.show_figures(self.output, _reading_figure(image, probabilities, self.class_names))

@@ -248,3 +248,78 @@ def test_widget_rejects_bad_arguments():
         draw.DigitCanvas("my_model.keras")
     with pytest.raises(ValueError, match="at least 2"):
         draw.DigitCanvas(FixedModel([1.0]), class_names=["only"])
+
+
+# --------------------------------------------------------------------------- the static twin
+
+SEVEN = [[(80, 50), (200, 50), (130, 240)]]  # the strokes of seven() above
+
+
+def test_render_strokes_draws_what_the_canvas_draws():
+    widget = draw.DigitCanvas(FixedModel(np.full(10, 0.1)))
+    seven(widget)
+    drawn = draw.render_strokes(SEVEN)
+    assert drawn.shape == (280, 280) and drawn.dtype == np.uint8
+    np.testing.assert_array_equal(drawn, widget.drawing())
+
+
+def test_a_one_point_stroke_is_a_round_dot_as_wide_as_the_pen():
+    drawn = draw.render_strokes([[(100, 100)]], width=20)
+    height, width = extent(drawn.astype(float) / 255)
+    assert 19 <= height <= 21 and 19 <= width <= 21
+    assert drawn[100, 100] == 255 and drawn[91, 91] == 0  # the corner of its box is not inked
+
+
+def test_strokes_are_separate():
+    drawn = draw.render_strokes([[(40, 40), (40, 100)], [(200, 40), (200, 100)]])
+    assert drawn[70, 40] == 255 and drawn[70, 200] == 255
+    assert drawn[70, 120] == 0  # nothing joins the two strokes
+
+
+@pytest.mark.parametrize(
+    ("strokes", "kwargs", "error", "match"),
+    [
+        ("a 7", {}, TypeError, "list of strokes"),
+        ([], {}, TypeError, "list of strokes"),
+        ([[]], {}, ValueError, "stroke 0 should be a list of"),
+        ([[(1, 2)], [(1, 2, 3)]], {}, ValueError, "stroke 1"),
+        ([[("x", 2)]], {}, ValueError, "stroke 0"),
+        (SEVEN, {"size": 0}, ValueError, "size"),
+        (SEVEN, {"width": 2.5}, ValueError, "width"),
+    ],
+)
+def test_render_strokes_explains_bad_input(strokes, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        draw.render_strokes(strokes, **kwargs)
+
+
+def test_show_reading_draws_the_canvas_picture():
+    probabilities = np.full(10, 0.01)
+    probabilities[7] = 0.91
+    model = FixedModel(probabilities)
+    fig = draw.show_reading(model, draw.render_strokes(SEVEN))
+    left, right = fig.axes
+    (batch,) = model.seen
+    np.testing.assert_allclose(left.images[0].get_array(), batch[0, :, :, 0])
+    np.testing.assert_allclose([bar.get_height() for bar in right.patches], probabilities)
+    assert right.get_title().startswith("prediction: 7 (91%)")
+    plt.close(fig)
+
+
+def test_show_reading_uses_class_names_and_turns_scores_into_probabilities():
+    fig = draw.show_reading(
+        FixedModel([0.0, 5.0, -3.0]), draw.render_strokes(SEVEN), ["a", "b", "c"]
+    )
+    heights = [bar.get_height() for bar in fig.axes[1].patches]
+    np.testing.assert_allclose(sum(heights), 1.0)
+    assert fig.axes[1].get_title().startswith("prediction: b")
+    plt.close(fig)
+
+
+def test_show_reading_explains_bad_input():
+    with pytest.raises(TypeError, match="predict"):
+        draw.show_reading("model.keras", draw.render_strokes(SEVEN))
+    with pytest.raises(ValueError, match="empty"):
+        draw.show_reading(FixedModel(np.full(10, 0.1)), np.zeros((280, 280)))
+    with pytest.raises(ValueError, match="5 outputs"):
+        draw.show_reading(FixedModel(np.full(5, 0.2)), draw.render_strokes(SEVEN))
