@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ from course_utils.exercises.framework import (
     Incorrect,
     capitalized,
     expect_array,
+    expect_close,
     explain_error,
     learner_errors,
     learner_frame,
@@ -83,6 +85,23 @@ def kernel_fits(image_shape: tuple[int, ...], kernel_shape: tuple[int, ...]) -> 
 def close(a: np.ndarray, b: np.ndarray) -> bool:
     """Same shape and the same values, within ``expect_close``'s tolerance (lesson 1)."""
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-4, atol=1e-6))
+
+
+def expect_no_slip(
+    out: np.ndarray,
+    expected: np.ndarray,
+    what: str,
+    slips: Iterable[tuple[np.ndarray, str]],
+) -> None:
+    """Name the mistake when ``out`` is what a known slip computes, then compare as usual.
+
+    ``slips`` pairs what a mistaken version returns with why it is wrong and what to change;
+    a slip that happens to agree with the right answer on this input is skipped.
+    """
+    for slip, why in slips:
+        if not close(slip, expected) and close(out, slip):
+            raise Incorrect(f"{capitalized(what)} is wrong: {why}.")
+    expect_close(out, expected, what)
 
 
 def is_whole_number(value: Any) -> bool:
