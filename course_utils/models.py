@@ -296,19 +296,19 @@ class Comparison:
         width = max(12, *(len(row.name) for row in self.rows))
         seeds = ", ".join(map(str, self.seeds))
         header = (
-            f"{'network':<{width}} {'params':>10} {'s/epoch':>8} "
-            f"{'test accuracy, mean ± std':>26} {'min - max':>17}"
+            f"{'network':<{width}} {'params':>9} {'s/epoch':>7}  "
+            f"{'mean ± std':>16}  {'min - max':>15}"
         )
         lines = [
-            f"{self.epochs} epoch{'s' if self.epochs > 1 else ''}, seeds {seeds}",
+            f"test accuracy after {self.epochs} epoch{'s' if self.epochs > 1 else ''}, "
+            f"seeds {seeds}",
             header,
             "-" * len(header),
         ]
         for row in self.rows:
             lines.append(
-                f"{row.name:<{width}} {row.params:>10,} {row.seconds_per_epoch:>8.1f} "
-                f"{row.mean:>17.2%} ± {row.std:>6.2%} "
-                f"{row.lowest:>8.2%} - {row.highest:.2%}"
+                f"{row.name:<{width}} {row.params:>9,} {row.seconds_per_epoch:>7.1f}  "
+                f"{row.mean:>7.2%} ± {row.std:>6.2%}  {row.lowest:>6.2%} - {row.highest:.2%}"
             )
         return "\n".join(lines)
 

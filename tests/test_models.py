@@ -162,10 +162,11 @@ def test_compare_gives_one_row_per_network_with_sane_numbers(tiny_split, capsys)
     printed = capsys.readouterr().out
     assert printed.count("seed") == 6  # one line per run
     table = str(result)
-    assert repr(result) == table and "2 epochs, seeds 0, 1, 2" in table
+    assert repr(result) == table and "after 2 epochs, seeds 0, 1, 2" in table
     conv = result["conv"]
     assert f"{conv.mean:.2%} ± {conv.std:.2%}" in table
     assert f"{conv.lowest:.2%} - {conv.highest:.2%}" in table
+    assert max(map(len, table.splitlines())) <= 72  # fits a notebook, GitHub and the site
     with pytest.raises(KeyError, match="'dense', 'conv'"):
         result["recommended"]
 
