@@ -8,10 +8,9 @@ show, and lesson 5 compiles the same networks with different metrics and callbac
 - ``single_conv()``: one convolution, one pooling layer, a wide dense layer.
 - ``two_conv()``: two convolution + pooling blocks; shapes walk 28 -> 26 -> 13 -> 11 -> 5.
 - ``classic_cnn()``: TensorFlow's classic MNIST network (5x5 filters, Dense 1024, Dropout).
-- ``recommended()``: the best network this course trains on a laptop CPU in about a
-  minute: with ``EPOCHS``, ``BATCH_SIZE`` and ``cosine_schedule(LEARNING_RATE, ...)``
-  it reaches about 99.3% test accuracy on MNIST and 92% on Fashion-MNIST in 3 epochs,
-  about 8 s each on 2 cores.
+- ``recommended()``: the best network this course trains on a laptop CPU in a few
+  minutes: with ``EPOCHS``, ``BATCH_SIZE`` and ``cosine_schedule(LEARNING_RATE, ...)``
+  it reaches about 99.3% test accuracy on MNIST and 92% on Fashion-MNIST in 3 epochs.
 
 ``compare()`` trains several networks with several seeds and returns a table of their
 test accuracy (mean, spread, range), for lessons that rank networks.
@@ -182,7 +181,8 @@ def recommended(
     Measured with ``benchmarks/bench_models.py`` (3 epochs, seeds 0, 1, 2, fed through
     ``data.batches``): MNIST 99.42%, 99.41%, 99.27% (mean 99.37%; fed float arrays, which
     Keras shuffles differently, 99.28%); Fashion-MNIST 92.33%, 91.79%, 92.10% (mean
-    92.07%); 8 to 10 s per epoch on 2 cores.
+    92.07%). Its speed depends on the machine: the benchmark prints it (8 to 10 s per
+    epoch on 2 quiet cores when it was tuned; 35 s and more on one busy core).
     """
     input_shape = _check_shape(input_shape, min_side=8)
     _check_num_classes(num_classes)
