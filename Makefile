@@ -16,6 +16,8 @@ PORT   ?= 8888
 # Jupyter refuses to run as root (containers, CI) unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # nbval: run every notebook; compare only cells marked NBVAL_CHECK_OUTPUT (stderr is ignored, see tests/conftest.py)
+# Two workers, one test file each at a time (nbval runs a notebook's cells in order, in one kernel).
+PARALLEL := -n 2 --dist loadfile
 NBVAL  := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
 # Google Colab's Python (3.13) with its package versions, pinned in requirements-colab.txt.
@@ -65,7 +67,7 @@ lab: $(COURSE)
 test: $(DEV)
 	$(BIN)/ruff check course_utils tests notebooks benchmarks tools docs
 	$(BIN)/ruff format --check course_utils tests notebooks benchmarks tools docs
-	COURSE_FAST=1 $(BIN)/python -m pytest $(NBVAL)
+	COURSE_FAST=1 $(BIN)/python -m pytest $(PARALLEL) $(NBVAL)
 
 # The static site: needs only the site tools, not TensorFlow. Open build/site/index.html.
 site: $(SITE)
@@ -89,7 +91,7 @@ $(COLAB): requirements-colab.txt requirements-dev.txt pyproject.toml
 # widgets, and Colab's own front end runs only on Colab.
 # (PYDEVD_...: ipykernel 6.17's debugger would warn about Python 3.13's frozen modules.)
 test-colab: $(COLAB)
-	COURSE_FAST=1 PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB_VENV)/bin/python -m pytest $(NBVAL) \
+	COURSE_FAST=1 PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB_VENV)/bin/python -m pytest $(PARALLEL) $(NBVAL) \
 	  -m "not browser" --ignore=tests/test_site.py --ignore=tests/test_binder.py \
 	  --ignore=tests/test_colab.py tests notebooks/[0-9][0-9]_*.ipynb
 

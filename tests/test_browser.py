@@ -55,7 +55,7 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab(chromium_path, tmp_path_factory):
     """JupyterLab on a copy of notebooks/, in fast mode; stopped after the tests."""
     root = tmp_path_factory.mktemp("course")
@@ -67,7 +67,9 @@ def lab(chromium_path, tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API allows one instance at a time, and test_site.py starts
+# its own after this file's tests.
+@pytest.fixture(scope="module")
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
@@ -138,7 +140,7 @@ def screenshot(page: Any, name: str) -> None:
         print(f"screenshot {name} failed: {error}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def runner(lab, browser):
     lessons = Runner(lab, browser)
     yield lessons

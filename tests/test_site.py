@@ -313,7 +313,9 @@ def test_the_workflow_runs_ci_and_publishes_this_site_from_main():
     assert {"push", "pull_request"} <= set(triggers)
     test, site = workflow["jobs"]["test"], workflow["jobs"]["site"]
     assert any(step.get("run") == "bash .ci/run" for step in test["steps"])
-    assert "refs/heads/main" in site["if"] and site["needs"] == "test"
+    assert "refs/heads/main" in site["if"] and set(site["needs"]) == {"test", "colab"}
+    colab = workflow["jobs"]["colab"]  # Colab's versions, beside .ci/run
+    assert any("make test-colab" in (step.get("run") or "") for step in colab["steps"])
     runs = [step.get("run") for step in site["steps"]]
     assert "make site" in runs
     uploads = [s for s in site["steps"] if "upload-pages-artifact" in s.get("uses", "")]
