@@ -15,9 +15,12 @@ DEV    := $(VENV)/.dev-installed
 PORT   ?= 8888
 # Jupyter refuses to run as root (containers, CI) unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
-# nbval: run every notebook; compare only cells marked NBVAL_CHECK_OUTPUT (stderr is ignored, see tests/conftest.py)
-# Two workers, one test file each at a time (nbval runs a notebook's cells in order, in one kernel).
-PARALLEL := -n 2 --dist loadfile
+# nbval: run every lesson; compare only cells marked NBVAL_CHECK_OUTPUT (stderr is ignored, see
+# tests/conftest.py). The exercise notebooks run in tests/test_exercise_notebooks.py instead, as
+# committed and filled with their solutions, which checks more than nbval would.
+# Two workers, each taking a whole test file (or test class) at a time: nbval runs a notebook's
+# cells in order in one kernel, and the browser tests keep lesson pages open between tests.
+PARALLEL := -n 2 --dist loadscope
 NBVAL  := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
 # Google Colab's Python (3.13) with its package versions, pinned in requirements-colab.txt.
@@ -67,7 +70,7 @@ lab: $(COURSE)
 test: $(DEV)
 	$(BIN)/ruff check course_utils tests notebooks benchmarks tools docs
 	$(BIN)/ruff format --check course_utils tests notebooks benchmarks tools docs
-	COURSE_FAST=1 $(BIN)/python -m pytest $(PARALLEL) $(NBVAL)
+	COURSE_FAST=1 $(BIN)/python -m pytest $(PARALLEL) $(NBVAL) tests notebooks/[0-9][0-9]_*.ipynb
 
 # The static site: needs only the site tools, not TensorFlow. Open build/site/index.html.
 site: $(SITE)

@@ -166,7 +166,7 @@ FASHION_CLASSES = (
     "Ankle boot",
 )
 # Fast mode keeps this many images per class (train, test).
-FAST_PER_CLASS = (200, 50)
+FAST_PER_CLASS = (50, 20)
 
 
 class DataError(RuntimeError):

@@ -26,6 +26,11 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# From lesson 4 on, lessons train networks: they are the slow half, and `make test` runs each
+# half in a pytest worker of its own (--dist loadscope puts each test class on one worker).
+TRAINING_FROM = "04"
+BEFORE_TRAINING = [p.name for p in LESSONS if p.name < TRAINING_FROM]
+TRAINING = [p.name for p in LESSONS if p.name >= TRAINING_FROM]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 # Per lesson, in fast mode. A learner's laptop at full size needs longer; CI does not.
 RUN_TIMEOUT_S = float(os.environ.get("COURSE_BROWSER_TIMEOUT", "300"))
@@ -178,37 +183,7 @@ SYNTHETIC = [
 ]
 
 
-def test_the_machinery_drives_a_slider_and_a_canvas(runner, lab):
-    """On a notebook made here: if this fails, the lesson tests' failures are not the lessons'."""
-    cells = [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": src}
-        for src in SYNTHETIC
-    ]
-    notebook = {
-        "cells": cells,
-        "metadata": {},  # no kernelspec: JupyterLab asks for a kernel, and the dialog is handled
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    (lab.root / "machinery.ipynb").write_text(json.dumps(notebook))
-    run = runner.run("machinery.ipynb")
-    ran_cleanly(run)
-    page = run.page
-    area = bh.output_area_with(page, ".widget-slider")
-    printed = area.locator(".jp-OutputArea-output").last
-    before = bh.text_of(printed)
-    bh.drag_slider(page, area.locator(".widget-slider").first, dx=100)
-    after_slider = bh.wait_for_text_change(printed, before)
-    answer = page.locator(".course-prediction").first
-    bh.draw_on_canvas(page, page.locator("canvas.course-canvas").first)
-    after_canvas = bh.wait_for_text_change(answer, "nothing drawn")
-    runner.close("machinery.ipynb")
-    assert before == "20 px" and after_slider != before, (before, after_slider)
-    assert re.fullmatch(r"\d+ points", after_canvas) and after_canvas != "0 points", after_canvas
-
-
-@pytest.mark.parametrize("lesson", [p.name for p in LESSONS])
-def test_lesson_runs_cleanly_in_jupyterlab(runner, lesson):
+def lesson_runs_cleanly(runner: Runner, lesson: str) -> None:
     path = f"notebooks/{lesson}"
     run = runner.run(path)
     try:
@@ -218,103 +193,155 @@ def test_lesson_runs_cleanly_in_jupyterlab(runner, lesson):
             runner.close(path)
 
 
-def test_lesson0_slider_changes_the_printed_text(runner):
-    path = lesson_path("00")
-    run = runner.run(path)
-    ran_cleanly(run)
-    page = run.page
-    area = bh.output_area_with(page, ".widget-slider")
-    printed = area.locator(".jp-OutputArea-output").last
-    before = bh.text_of(printed)
-    bh.drag_slider(page, area.locator(".widget-slider").first, dx=-80)
-    bh.wait_for_text_change(printed, before)
-    bh.wait_until_idle(runner.lab, path)  # the text follows the slider through every value
-    after = bh.text_of(printed)
-    readout = bh.text_of(area.locator(".widget-readout").first)
-    area.screenshot(path=str(SCREENSHOTS / f"{Path(path).stem}-slider.png"))
-    runner.close(path)
-    assert after != before, f"dragging lesson 0's slider left the text at {before!r}"
-    assert readout and readout in after, f"slider shows {readout}, the text says {after!r}"
+class TestLessonsBeforeTraining:
+    """Lessons 0-3: convolution, padding and pooling by hand; the widgets' sliders."""
 
-
-def test_padding_explorer_slider_changes_the_output_shape(runner):
-    path = lesson_path("02")
-    run = runner.run(path)
-    ran_cleanly(run)
-    page = run.page
-    shape = page.locator(".course-output-shape").first
-    assert shape.count(), "lesson 2's explorer has no element with class course-output-shape"
-    area = bh.output_area_with(page, ".course-output-shape")
-    sliders = area.locator(".widget-slider")
-    assert sliders.count(), "lesson 2's explorer has no slider next to its output shape"
-    before = bh.text_of(shape)
-    changes = []
-    for i in range(sliders.count()):
-        # Move each slider until one changes the shape (some, like stride, may not always).
-        for dx in (60, -120):
-            bh.drag_slider(page, sliders.nth(i), dx=dx)
-            after = bh.wait_for_text_change(shape, before, timeout_s=10)
-            if after != before:
-                changes.append((before, after))
-                break
-        if changes:
-            break
-    bh.wait_until_idle(runner.lab, path)
-    area.screenshot(path=str(SCREENSHOTS / f"{Path(path).stem}-explorer.png"))
-    runner.close(path)
-    assert changes, f"no slider changed lesson 2's stated output shape from {before!r}"
-    assert re.search(r"\d", changes[0][1]), f"the output shape text {changes[0][1]!r} has no size"
-
-
-def test_digit_canvas_predicts_a_drawn_digit(runner):
-    path = lesson_path("04")
-    run = runner.run(path)
-    ran_cleanly(run)
-    page = run.page
-    canvas = page.locator(".course-canvas canvas, canvas.course-canvas").first
-    assert canvas.count(), "lesson 4 has no canvas with class course-canvas (or inside one)"
-    prediction = page.locator(".course-prediction").first
-    assert prediction.count(), "lesson 4 has no element with class course-prediction"
-    before = bh.text_of(prediction)
-    bh.draw_on_canvas(page, canvas)
-    after = bh.wait_for_text_change(prediction, before, timeout_s=30)
-    if after == before:
-        # Some canvases predict on a button press rather than when the stroke ends.
-        button = bh.output_area_with(page, ".course-prediction").locator(
-            "button", has_text=re.compile("predict|classify|guess", re.IGNORECASE)
+    def test_the_machinery_drives_a_slider_and_a_canvas(self, runner, lab):
+        """On a notebook made here: if this fails, the lesson tests' failures are not the lessons'."""
+        cells = [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": src,
+            }
+            for src in SYNTHETIC
+        ]
+        notebook = {
+            "cells": cells,
+            "metadata": {},  # no kernelspec: JupyterLab asks for a kernel, and the dialog is handled
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+        (lab.root / "machinery.ipynb").write_text(json.dumps(notebook))
+        run = runner.run("machinery.ipynb")
+        ran_cleanly(run)
+        page = run.page
+        area = bh.output_area_with(page, ".widget-slider")
+        printed = area.locator(".jp-OutputArea-output").last
+        before = bh.text_of(printed)
+        bh.drag_slider(page, area.locator(".widget-slider").first, dx=100)
+        after_slider = bh.wait_for_text_change(printed, before)
+        answer = page.locator(".course-prediction").first
+        bh.draw_on_canvas(page, page.locator("canvas.course-canvas").first)
+        after_canvas = bh.wait_for_text_change(answer, "nothing drawn")
+        runner.close("machinery.ipynb")
+        assert before == "20 px" and after_slider != before, (before, after_slider)
+        assert re.fullmatch(r"\d+ points", after_canvas) and after_canvas != "0 points", (
+            after_canvas
         )
-        if button.count():
-            button.first.click()
-            after = bh.wait_for_text_change(prediction, before, timeout_s=30)
-    bh.wait_until_idle(runner.lab, path)
-    canvas_area = bh.output_area_with(page, ".course-prediction")
-    canvas_area.screenshot(path=str(SCREENSHOTS / f"{Path(path).stem}-canvas.png"))
-    widget_errors = bh.widget_errors(page)
-    runner.close(path)
-    assert after != before, f"drawing on lesson 4's canvas left the prediction at {before!r}"
-    assert re.search(r"\b\d\b", after), f"the prediction {after!r} names no digit"
-    assert widget_errors == 0, f"the page shows '{ERROR_WIDGET}' after drawing"
+
+    @pytest.mark.parametrize("lesson", BEFORE_TRAINING)
+    def test_lesson_runs_cleanly_in_jupyterlab(self, runner, lesson):
+        lesson_runs_cleanly(runner, lesson)
+
+    def test_lesson0_slider_changes_the_printed_text(self, runner):
+        path = lesson_path("00")
+        run = runner.run(path)
+        ran_cleanly(run)
+        page = run.page
+        area = bh.output_area_with(page, ".widget-slider")
+        printed = area.locator(".jp-OutputArea-output").last
+        before = bh.text_of(printed)
+        bh.drag_slider(page, area.locator(".widget-slider").first, dx=-80)
+        bh.wait_for_text_change(printed, before)
+        bh.wait_until_idle(runner.lab, path)  # the text follows the slider through every value
+        after = bh.text_of(printed)
+        readout = bh.text_of(area.locator(".widget-readout").first)
+        area.screenshot(path=str(SCREENSHOTS / f"{Path(path).stem}-slider.png"))
+        runner.close(path)
+        assert after != before, f"dragging lesson 0's slider left the text at {before!r}"
+        assert readout and readout in after, f"slider shows {readout}, the text says {after!r}"
+
+    def test_padding_explorer_slider_changes_the_output_shape(self, runner):
+        path = lesson_path("02")
+        run = runner.run(path)
+        ran_cleanly(run)
+        page = run.page
+        shape = page.locator(".course-output-shape").first
+        assert shape.count(), "lesson 2's explorer has no element with class course-output-shape"
+        area = bh.output_area_with(page, ".course-output-shape")
+        sliders = area.locator(".widget-slider")
+        assert sliders.count(), "lesson 2's explorer has no slider next to its output shape"
+        before = bh.text_of(shape)
+        changes = []
+        for i in range(sliders.count()):
+            # Move each slider until one changes the shape (some, like stride, may not always).
+            for dx in (60, -120):
+                bh.drag_slider(page, sliders.nth(i), dx=dx)
+                after = bh.wait_for_text_change(shape, before, timeout_s=10)
+                if after != before:
+                    changes.append((before, after))
+                    break
+            if changes:
+                break
+        bh.wait_until_idle(runner.lab, path)
+        area.screenshot(path=str(SCREENSHOTS / f"{Path(path).stem}-explorer.png"))
+        runner.close(path)
+        assert changes, f"no slider changed lesson 2's stated output shape from {before!r}"
+        assert re.search(r"\d", changes[0][1]), (
+            f"the output shape text {changes[0][1]!r} has no size"
+        )
 
 
-def test_lesson6_slider_replays_the_descent(runner):
-    """Lesson 6's step slider: the printed step and loss follow it, and the figure stays."""
-    path = lesson_path("06")
-    run = runner.run(path)
-    ran_cleanly(run)
-    page = run.page
-    area = bh.output_area_with(page, ".widget-slider")
-    printed = area.locator(".jp-OutputArea-output", has_text=re.compile(r"step \d+: loss")).last
-    before = bh.text_of(printed)
-    bh.drag_slider(page, area.locator(".widget-slider").first, dx=120)
-    bh.wait_for_text_change(printed, before)
-    bh.wait_until_idle(runner.lab, path)  # the text follows the slider through every value
-    after = bh.text_of(printed)
-    readout = bh.text_of(area.locator(".widget-readout").first)
-    figures = area.locator("img").count()
-    area.screenshot(path=str(SCREENSHOTS / f"{Path(path).stem}-slider.png"))
-    runner.close(path)
-    assert re.fullmatch(r"step 0: loss \d\.\d{5}", before), before
-    match = re.fullmatch(r"step (\d+): loss \d\.\d{5}", after)
-    assert match and match.group(1) != "0", f"dragging lesson 6's slider left {before!r}: {after!r}"
-    assert readout == match.group(1), f"slider shows {readout}, the text says {after!r}"
-    assert figures == 1, f"{figures} figures under the slider, expected the filter and the loss"
+class TestLessonsThatTrain:
+    """Lessons 4 onwards: networks trained in the page; the digit canvas, lesson 6's slider."""
+
+    @pytest.mark.parametrize("lesson", TRAINING)
+    def test_lesson_runs_cleanly_in_jupyterlab(self, runner, lesson):
+        lesson_runs_cleanly(runner, lesson)
+
+    def test_digit_canvas_predicts_a_drawn_digit(self, runner):
+        path = lesson_path("04")
+        run = runner.run(path)
+        ran_cleanly(run)
+        page = run.page
+        canvas = page.locator(".course-canvas canvas, canvas.course-canvas").first
+        assert canvas.count(), "lesson 4 has no canvas with class course-canvas (or inside one)"
+        prediction = page.locator(".course-prediction").first
+        assert prediction.count(), "lesson 4 has no element with class course-prediction"
+        before = bh.text_of(prediction)
+        bh.draw_on_canvas(page, canvas)
+        after = bh.wait_for_text_change(prediction, before, timeout_s=30)
+        if after == before:
+            # Some canvases predict on a button press rather than when the stroke ends.
+            button = bh.output_area_with(page, ".course-prediction").locator(
+                "button", has_text=re.compile("predict|classify|guess", re.IGNORECASE)
+            )
+            if button.count():
+                button.first.click()
+                after = bh.wait_for_text_change(prediction, before, timeout_s=30)
+        bh.wait_until_idle(runner.lab, path)
+        canvas_area = bh.output_area_with(page, ".course-prediction")
+        canvas_area.screenshot(path=str(SCREENSHOTS / f"{Path(path).stem}-canvas.png"))
+        widget_errors = bh.widget_errors(page)
+        runner.close(path)
+        assert after != before, f"drawing on lesson 4's canvas left the prediction at {before!r}"
+        assert re.search(r"\b\d\b", after), f"the prediction {after!r} names no digit"
+        assert widget_errors == 0, f"the page shows '{ERROR_WIDGET}' after drawing"
+
+    def test_lesson6_slider_replays_the_descent(self, runner):
+        """Lesson 6's step slider: the printed step and loss follow it, and the figure stays."""
+        path = lesson_path("06")
+        run = runner.run(path)
+        ran_cleanly(run)
+        page = run.page
+        area = bh.output_area_with(page, ".widget-slider")
+        printed = area.locator(".jp-OutputArea-output", has_text=re.compile(r"step \d+: loss")).last
+        before = bh.text_of(printed)
+        bh.drag_slider(page, area.locator(".widget-slider").first, dx=120)
+        bh.wait_for_text_change(printed, before)
+        bh.wait_until_idle(runner.lab, path)  # the text follows the slider through every value
+        after = bh.text_of(printed)
+        readout = bh.text_of(area.locator(".widget-readout").first)
+        figures = area.locator("img").count()
+        area.screenshot(path=str(SCREENSHOTS / f"{Path(path).stem}-slider.png"))
+        runner.close(path)
+        assert re.fullmatch(r"step 0: loss \d\.\d{5}", before), before
+        match = re.fullmatch(r"step (\d+): loss \d\.\d{5}", after)
+        assert match and match.group(1) != "0", (
+            f"dragging lesson 6's slider left {before!r}: {after!r}"
+        )
+        assert readout == match.group(1), f"slider shows {readout}, the text says {after!r}"
+        assert figures == 1, f"{figures} figures under the slider, expected the filter and the loss"

@@ -9,6 +9,19 @@ keras = pytest.importorskip("keras")
 from course_utils import data, models  # noqa: E402  (needs keras, checked just above)
 
 
+@pytest.fixture(scope="module")
+def fashion_2000() -> tuple:
+    """2,000 training and 500 test images of Fashion-MNIST (stratified), in fast mode or not.
+
+    The training tests below were tuned on this size: 16 steps per epoch at batch size 128,
+    32 at 64. Fast mode's own subset is smaller, to keep the notebooks quick.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("COURSE_FAST", raising=False)
+        (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
+    return data.stratified_subset(x_train, y_train, 200), data.stratified_subset(x_test, y_test, 50)
+
+
 def output_shapes(model) -> list[tuple]:
     return [tuple(layer.output.shape[1:]) for layer in model.layers]
 
@@ -53,18 +66,18 @@ def test_recommended_is_small_and_outputs_probabilities():
 
 
 @pytest.mark.slow
-def test_recommended_recipe_gives_sensible_test_accuracy_from_the_first_epoch():
-    # Fast mode's 2,000 images make 16 steps per epoch: the batch-norm statistics used at
-    # test time must keep up with training that fast, or test accuracy sits at chance.
-    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
+def test_recommended_recipe_gives_sensible_test_accuracy_from_the_first_epoch(fashion_2000):
+    # 2,000 images make 16 steps per epoch: the batch-norm statistics used at test time
+    # must keep up with training that fast, or test accuracy sits at chance.
+    (x_train, y_train), (x_test, y_test) = fashion_2000
     keras.utils.set_random_seed(0)
     model = models.recommended()
     schedule = models.cosine_schedule(models.LEARNING_RATE, models.EPOCHS, train_size=2000)
     models.compile_for_classification(model, learning_rate=schedule)
     history = model.fit(
-        data.batches(x_train[:2000], y_train[:2000], models.BATCH_SIZE, shuffle=True),
+        data.batches(x_train, y_train, models.BATCH_SIZE, shuffle=True),
         epochs=models.EPOCHS,
-        validation_data=data.batches(x_test[:500], y_test[:500], 500),
+        validation_data=data.batches(x_test, y_test, 500),
         shuffle=False,
         verbose=0,
     )
@@ -107,12 +120,11 @@ def test_other_class_counts_and_input_shapes(builder):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(models.BUILDERS))
-def test_each_model_learns_fashion_mnist(name):
-    # Fast mode: 2,000 training images. Chance is 10%; a working network gets far beyond
-    # that in 2 epochs, a broken one (wrong loss, labels shuffled, no gradient) does not.
-    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
-    x_train, y_train = data.as_model_input(x_train[:2000]), y_train[:2000]
-    x_test, y_test = data.as_model_input(x_test[:500]), y_test[:500]
+def test_each_model_learns_fashion_mnist(name, fashion_2000):
+    # 2,000 training images. Chance is 10%; a working network gets far beyond that in 2
+    # epochs, a broken one (wrong loss, labels shuffled, no gradient) does not.
+    (x_train, y_train), (x_test, y_test) = fashion_2000
+    x_train, x_test = data.as_model_input(x_train), data.as_model_input(x_test)
     keras.utils.set_random_seed(0)
     model = models.BUILDERS[name]()
     schedule = models.cosine_schedule(0.002, epochs=2, train_size=len(x_train), batch_size=64)
