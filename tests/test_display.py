@@ -49,8 +49,16 @@ def test_figure_png_has_the_figure_size_and_closes_it():
     # A closed figure still draws: a figure shown in an earlier cell can be shown again.
     again = np.asarray(Image.open(io.BytesIO(_display.figure_png(fig))).convert("L"), float)
     first = np.asarray(Image.open(io.BytesIO(png)).convert("L"), float)
-    # Same picture; antialiasing may differ by a few levels between matplotlib versions.
-    assert again.shape == first.shape and np.abs(again - first).mean() < 2
+    # Same picture. A re-draw may move an edge or a label by a pixel (matplotlib 3.10, Colab's,
+    # does), so compare averages over 5x5-pixel blocks and the total ink, not single pixels.
+    assert again.shape == first.shape == (100, 150)
+
+    def blocks(image: np.ndarray) -> np.ndarray:
+        return image.reshape(20, 5, 30, 5).mean(axis=(1, 3))
+
+    assert np.abs(blocks(again) - blocks(first)).mean() < 3  # a blank picture: about 9
+    ink_first, ink_again = (255 - first).sum(), (255 - again).sum()
+    assert abs(ink_again - ink_first) < 0.02 * ink_first
 
 
 def test_show_figures_replaces_what_an_output_shows():

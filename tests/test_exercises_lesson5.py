@@ -298,6 +298,15 @@ def test_the_replay_does_not_change_a_callback_that_is_right():
     callback = EarlyStopping(patience=4, restore_best_weights=True)
     assert lesson5.q3.check(callback).state is State.CORRECT
     assert lesson5.q3.check(callback).state is State.CORRECT  # checked twice: same answer
+    # The replay ran on a copy: the learner's callback never stopped anything.
+    assert callback.stopped_epoch == 0 and callback.best_weights is None
+
+
+def test_a_callback_used_before_is_judged_from_a_fresh_start():
+    # What a real fit leaves behind (Keras 3.13, Colab's, keeps `best` between fits).
+    callback = EarlyStopping(patience=4, restore_best_weights=True)
+    callback.best, callback.wait = 0.01, 3
+    assert lesson5.q3.check(callback).state is State.CORRECT
 
 
 # --- q4: checkpoint files -------------------------------------------------------------------

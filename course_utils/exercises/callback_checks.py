@@ -14,6 +14,7 @@ Used by lesson 5 and the capstone:
 from __future__ import annotations
 
 import contextlib
+import copy
 import inspect
 import io
 import re
@@ -335,6 +336,11 @@ def replay_early_stopping(callback: Any, val_loss: Sequence[float]) -> tuple[int
     Returns (the epoch it stopped after, or None if it never stopped; the epoch whose
     weights the model ends with), epochs counted from 1 (lesson 5).
     """
+    # On a copy: the learner's callback stays as it was, ready for a real fit. And from a new
+    # callback's starting point: Keras 3.13 (Colab's) keeps `best` from an earlier run, so a
+    # second check, or a callback already used in fit(), would otherwise stop too early.
+    callback = copy.copy(callback)
+    callback.best = callback.baseline
     model = _Model()
     callback.set_model(model)
     callback.on_train_begin()
