@@ -159,6 +159,14 @@ def lesson_path(prefix: str) -> str:
     return f"notebooks/{matches[0].name}"
 
 
+def open_after_clean_run(runner: Runner, prefix: str) -> tuple[str, Any]:
+    """The lesson's server path and its page, once it has run cleanly (else the test fails)."""
+    path = lesson_path(prefix)
+    run = runner.run(path)
+    ran_cleanly(run)
+    return path, run.page
+
+
 def ran_cleanly(run: LessonRun) -> None:
     assert run.failure is None, f"{run.path} did not run to the end in JupyterLab:\n{run.failure}"
     assert not run.errors, f"{run.path}: cells raised errors: {run.errors}"
@@ -237,10 +245,7 @@ class TestLessonsBeforeTraining:
         lesson_runs_cleanly(runner, lesson)
 
     def test_lesson0_slider_changes_the_printed_text(self, runner):
-        path = lesson_path("00")
-        run = runner.run(path)
-        ran_cleanly(run)
-        page = run.page
+        path, page = open_after_clean_run(runner, "00")
         area = bh.output_area_with(page, ".widget-slider")
         printed = area.locator(".jp-OutputArea-output").last
         before = bh.text_of(printed)
@@ -255,10 +260,7 @@ class TestLessonsBeforeTraining:
         assert readout and readout in after, f"slider shows {readout}, the text says {after!r}"
 
     def test_padding_explorer_slider_changes_the_output_shape(self, runner):
-        path = lesson_path("02")
-        run = runner.run(path)
-        ran_cleanly(run)
-        page = run.page
+        path, page = open_after_clean_run(runner, "02")
         shape = page.locator(".course-output-shape").first
         assert shape.count(), "lesson 2's explorer has no element with class course-output-shape"
         area = bh.output_area_with(page, ".course-output-shape")
@@ -293,10 +295,7 @@ class TestLessonsThatTrain:
         lesson_runs_cleanly(runner, lesson)
 
     def test_digit_canvas_predicts_a_drawn_digit(self, runner):
-        path = lesson_path("04")
-        run = runner.run(path)
-        ran_cleanly(run)
-        page = run.page
+        path, page = open_after_clean_run(runner, "04")
         canvas = page.locator(".course-canvas canvas, canvas.course-canvas").first
         assert canvas.count(), "lesson 4 has no canvas with class course-canvas (or inside one)"
         prediction = page.locator(".course-prediction").first
@@ -323,10 +322,7 @@ class TestLessonsThatTrain:
 
     def test_lesson6_slider_replays_the_descent(self, runner):
         """Lesson 6's step slider: the printed step and loss follow it, and the figure stays."""
-        path = lesson_path("06")
-        run = runner.run(path)
-        ran_cleanly(run)
-        page = run.page
+        path, page = open_after_clean_run(runner, "06")
         area = bh.output_area_with(page, ".widget-slider")
         printed = area.locator(".jp-OutputArea-output", has_text=re.compile(r"step \d+: loss")).last
         before = bh.text_of(printed)
