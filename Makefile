@@ -16,11 +16,14 @@ PORT   ?= 8888
 # Jupyter refuses to run as root (containers, CI) unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # nbval: run every lesson; compare only cells marked NBVAL_CHECK_OUTPUT (stderr is ignored, see
-# tests/conftest.py). The exercise notebooks run in tests/test_exercise_notebooks.py instead, as
-# committed and filled with their solutions, which checks more than nbval would.
+# tests/conftest.py). Where the browser tests run (Chromium installed), they run each lesson in
+# JupyterLab and compare those cells the same way, and nbval leaves the lessons to them.
+# The exercise notebooks run in tests/test_exercise_notebooks.py instead, as committed and
+# filled with their solutions, which checks more than nbval would.
 # Two workers, each taking a whole test file (or test class) at a time: nbval runs a notebook's
 # cells in order in one kernel, and the browser tests keep lesson pages open between tests.
-PARALLEL := -n 2 --dist loadscope
+# Files go out in the order tests/conftest.py sets, the slowest first.
+PARALLEL := -n 2 --dist loadscope --no-loadscope-reorder
 NBVAL  := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
 # Google Colab's Python (3.13) with its package versions, pinned in requirements-colab.txt.

@@ -199,19 +199,27 @@ def require_browser(reason: str) -> None:
     pytest.skip(reason)
 
 
-def chromium_or_skip() -> str:
-    """The Chromium binary to use, once Chromium and Playwright are known to be there."""
+def chromium_problem() -> str | None:
+    """Why the browser tests cannot run here (no Chromium, no Playwright), or None if they can."""
     path = os.environ.get("COURSE_CHROMIUM", CHROMIUM)
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        require_browser(
+        return (
             f"no Chromium at {path}: install it (Debian/Ubuntu: sudo apt-get install chromium) "
             "or set COURSE_CHROMIUM to a Chromium binary"
         )
     try:
         import playwright.sync_api  # noqa: F401, PLC0415
     except ImportError:
-        require_browser("the playwright package is missing: pip install -r requirements-dev.txt")
-    return path
+        return "the playwright package is missing: pip install -r requirements-dev.txt"
+    return None
+
+
+def chromium_or_skip() -> str:
+    """The Chromium binary to use, once Chromium and Playwright are known to be there."""
+    problem = chromium_problem()
+    if problem:
+        require_browser(problem)
+    return os.environ.get("COURSE_CHROMIUM", CHROMIUM)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

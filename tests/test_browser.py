@@ -2,7 +2,10 @@
 
 Every lesson is opened in a fresh kernel, cleared (Edit > Clear Outputs of All Cells), run
 (Run > Run All Cells), saved with Ctrl+S, and read back through the server: no cell may end
-in an error, every code cell must have run, and no widget may fail to display.
+in an error, every code cell must have run, no widget may fail to display, and the cells
+marked NBVAL_CHECK_OUTPUT must show what the committed lesson shows, compared as nbval would
+(checked_outputs.py). This run is the lessons' nbval run too: where these tests run, nbval
+does not run the lessons a second time (conftest.py).
 Then the interactive parts are used: a slider is dragged, a digit is drawn on the canvas.
 Screenshots of every lesson land in artifacts/screenshots/.
 
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import browser_helpers as bh
+import checked_outputs
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -39,25 +43,9 @@ INTERACTIVE = ("00", "02", "04", "06")
 ERROR_WIDGET = "Error displaying widget"
 
 
-def require_browser(reason: str) -> None:
-    if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (COURSE_REQUIRE_BROWSER=1, so this is an error, not a skip)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = os.environ.get("COURSE_CHROMIUM", bh.CHROMIUM)
-    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        require_browser(
-            f"no Chromium at {path}: install it (Debian/Ubuntu: sudo apt-get install chromium) "
-            "or set COURSE_CHROMIUM to a Chromium binary"
-        )
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        require_browser("the playwright package is missing: pip install -r requirements-dev.txt")
-    return path
+    return bh.chromium_or_skip()
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +79,7 @@ class LessonRun:
     errors: list[str] | None = None
     unexecuted: list[int] | None = None
     widget_errors: int = 0
+    mismatches: list[str] | None = None
     failure: str | None = None
 
 
@@ -118,6 +107,11 @@ class Runner:
             result.errors = bh.cell_errors(notebook)
             result.unexecuted = bh.unexecuted_cells(notebook)
             result.widget_errors = bh.widget_errors(page)
+            committed = ROOT / path
+            if committed.is_file():  # a lesson, not a notebook made by a test
+                result.mismatches = checked_outputs.mismatches(
+                    json.loads(committed.read_text()), notebook
+                )
         except Exception as error:  # noqa: BLE001 - reported by the test, with the server log
             result.failure = (
                 f"{type(error).__name__}: {error}\n--- server log ---\n{self.lab.log_tail()}"
@@ -172,6 +166,9 @@ def ran_cleanly(run: LessonRun) -> None:
     assert not run.errors, f"{run.path}: cells raised errors: {run.errors}"
     assert not run.unexecuted, f"{run.path}: code cells never ran: {run.unexecuted}"
     assert run.widget_errors == 0, f"{run.path}: the page shows '{ERROR_WIDGET}'"
+    assert not run.mismatches, (
+        f"{run.path}: checked cells differ from the committed lesson:\n" + "\n".join(run.mismatches)
+    )
 
 
 SYNTHETIC = [
