@@ -3,7 +3,8 @@
 #   make test   set up on first use, then run the whole test suite (lint, unit, notebooks, browser)
 # And for instructors:
 #   make site        the course as a static website, in build/site (offline, nothing executed)
-#   make test-colab  the unit tests and every notebook on Google Colab's versions (.venv-colab)
+#   make test-colab  the unit tests and every notebook on Google Colab's versions (.venv-colab;
+#                    .ci/run runs it after make test)
 # Setup happens once: later runs reuse .venv unless a requirements file changes.
 
 PYTHON ?= python3
