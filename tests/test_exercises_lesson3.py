@@ -145,6 +145,32 @@ def test_max_pool_with_numpy_windows_is_correct():
     assert lesson3.q2.check(max_pool).state is State.CORRECT
 
 
+@pytest.mark.parametrize(
+    ("replacements", "message"),
+    [
+        (  # rows and columns swapped in the window: past the edge, numpy slices are empty
+            [("top, left = i * stride, j * stride", "top, left = j * stride, i * stride")],
+            "For max_pool(image, size=2, stride=2) on a 4x6 image, it failed at i = 0, j = 2, "
+            "a position that exists: rows and columns are mixed up somewhere.",
+        ),
+        (
+            [("for i in range(out_h):", "for i in range(image.shape[0]):")],
+            "your loops go one step too far (it failed at i = 2, j = 0)",
+        ),
+        (
+            [("image[top : top + size, left", "image[top : size, left")],
+            "on a 4x6 image, at i = 1, j = 0, a position that exists, the window you cut from the "
+            "image is empty: the loops are right, the slice is not.",
+        ),
+    ],
+)
+def test_an_empty_window_is_explained(tmp_path, replacements, message):
+    max_pool = run_cell(with_slip("q2", *replacements), tmp_path)["max_pool"]
+    result = lesson3.q2.check(max_pool)
+    assert_incorrect(result, message)
+    assert "zero-size array" in result.message  # numpy's own words come first
+
+
 def test_a_transposed_square_result_is_named(tmp_path):
     code = with_slip("q2", ("out[i, j] = image[top", "out[j, i] = image[top"))
     max_pool = run_cell(code, tmp_path)["max_pool"]

@@ -180,10 +180,13 @@ def call_sliding(
                 "but your line computes several: np.sum(...) without axis= adds everything up "
                 "(rows, columns and channels)."
             ) from None
-        if "broadcast" not in text and "out of bounds" not in text:
+        # An empty window: a slice that starts past the image's edge gives no error, only an
+        # empty array, and its .max() (or np.max) fails with "zero-size array".
+        empty = "zero-size array" in text
+        if "broadcast" not in text and "out of bounds" not in text and not empty:
             with learner_errors(f"your {name}"):
                 raise
-        why = _why_out_of_range(error, "broadcast" in text, fits, positions)
+        why = _why_out_of_range(error, "broadcast" in text, fits, positions, empty)
         raise Incorrect(f"{explain_error(error)}. {where}, {why}") from None
     image = args[0]
     if isinstance(image, np.ndarray) and not np.array_equal(given[0], image):
@@ -197,7 +200,7 @@ def call_sliding(
 
 
 def _why_out_of_range(
-    error: Exception, broadcast: bool, fits: str, positions: tuple[int, int]
+    error: Exception, broadcast: bool, fits: str, positions: tuple[int, int], empty: bool = False
 ) -> str:
     loops = loop_variables(error)
     rows, cols = positions
@@ -219,11 +222,19 @@ def _why_out_of_range(
             "for output (i, j) starts at row i, column j (times the stride) and is exactly as "
             "tall and wide as the kernel."
         )
+    if loops and empty:
+        return (
+            f"at {at}, a position that exists, the window you cut from the image is empty: "
+            "the loops are right, the slice is not. The window for output (i, j) starts at "
+            "row i, column j (times the stride) and is as tall and wide as the window size."
+        )
     if loops:
         return (
             f"at {at}, a position that exists, an index in that line points outside an "
             "array: the loops are right, the index is not."
         )
+    if empty:
+        return f"a window you cut from the image is empty, so it has no largest value: {fits}."
     if broadcast:
         return (
             "a window of the image and the kernel have different shapes: each window must be "
