@@ -88,7 +88,10 @@ $(COLAB): requirements-colab.txt requirements-dev.txt pyproject.toml
 	rm -rf $(COLAB_VENV)
 	$(COLAB_PYTHON) -m venv $(COLAB_VENV)
 	$(COLAB_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(COLAB_VENV)/bin/python -m pip install -r requirements-colab.txt -r requirements-dev.txt -e '.[colab]'
+	$(COLAB_VENV)/bin/python -m pip install -r requirements-colab.txt -r requirements-dev.txt
+# Last and on its own: .ci/run sets up .venv at the same time, and both editable installs
+# write course_utils.egg-info into the source tree (.venv's is done by then).
+	$(COLAB_VENV)/bin/python -m pip install -e '.[colab]'
 	@touch $@
 
 # On Colab's versions: the unit tests and every lesson (nbval, fast mode); the exercise

@@ -4,6 +4,7 @@ the slow tests start first, a stand-in Colab."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 import types
@@ -35,49 +36,40 @@ else:
     checked_outputs.leave_stderr_out_of_nbval()
 
 
-# --- each lesson runs once --------------------------------------------------------------------
-TESTS = Path(__file__).resolve().parent
-BROWSER_TESTS = TESTS / "test_browser.py"
-LESSONS = TESTS.parent / "notebooks"
+# --- each lesson runs once; the slow files first -----------------------------------------------
+LESSONS = Path(__file__).resolve().parent.parent / "notebooks"
+IN_BROWSER = re.compile(r"test_browser\.py::\w+::test_lesson_runs_cleanly_in_jupyterlab\[(.+)\]")
 
 
-def lessons_run_in_browser(config: pytest.Config) -> bool:
-    """Whether test_browser.py will run every lesson in JupyterLab in this session.
+def lessons_run_in_browser(items: list[pytest.Item]) -> set[str]:
+    """The lessons that test_browser.py runs in JupyterLab in this session (file names).
 
-    It compares the NBVAL_CHECK_OUTPUT cells as nbval does (checked_outputs.py), so nbval
-    need not run the lessons again: that halves the time the lessons take. Only when nothing
-    can leave the browser tests out: they are among the paths asked for, no -k or -m is
-    given, Chromium and Playwright are here. Otherwise nbval runs the lessons as usual.
+    It compares their NBVAL_CHECK_OUTPUT cells as nbval does (checked_outputs.py), so nbval
+    need not run them again. Read from the items left after -k, -m, --deselect and --ignore;
+    none where Chromium or Playwright is missing, since the browser tests then skip.
     """
-    if config.option.keyword or config.option.markexpr:
-        return False
     if browser_helpers.chromium_problem():
-        return False
-    base = config.invocation_params.dir
-    asked = [(base / arg.split("::")[0]).resolve() for arg in config.args]
-    return any(path == BROWSER_TESTS or path in BROWSER_TESTS.parents for path in asked)
+        return set()
+    return {match.group(1) for item in items if (match := IN_BROWSER.search(item.nodeid))}
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    if lessons_run_in_browser(config):
-        return "lessons: run once, in JupyterLab (test_browser.py), checked cells compared there"
-    return "lessons: run by nbval (the browser tests will not run them here)"
-
-
+@pytest.hookimpl(trylast=True)  # after pytest's own -k, -m and --deselect
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Each lesson runs once; the slow files start first.
 
-    Where test_browser.py runs every lesson in JupyterLab, nbval's items for the lessons are
-    deselected (see lessons_run_in_browser). Then browser tests, notebooks, the other slow
-    tests and the rest, each file kept whole: with two workers (`make test`), a long file
-    that starts last leaves one worker idle while the other finishes it; started first, the
-    short files fill in beside it. The Makefile's --no-loadscope-reorder keeps this order.
+    nbval's items for a lesson that test_browser.py runs are deselected. Then browser tests,
+    notebooks, the other slow tests and the rest, each file kept whole: with two workers
+    (`make test`), a long file that starts last leaves one worker idle while the other
+    finishes it; started first, the short files fill in beside it. The Makefile's
+    --no-loadscope-reorder keeps this order.
     """
-    if lessons_run_in_browser(config):
-        lessons = [item for item in items if item.path.parent == LESSONS]
-        if lessons:
-            config.hook.pytest_deselected(items=lessons)
-            items[:] = [item for item in items if item.path.parent != LESSONS]
+    in_browser = lessons_run_in_browser(items)
+    twice = [i for i in items if i.path.parent == LESSONS and i.path.name in in_browser]
+    if twice:
+        config.hook.pytest_deselected(items=twice)
+        items[:] = [
+            i for i in items if not (i.path.parent == LESSONS and i.path.name in in_browser)
+        ]
 
     def rank(item: pytest.Item) -> int:
         if item.get_closest_marker("browser"):

@@ -94,6 +94,14 @@ def windows_too_small(image, kernel):
     return np.sum(image[5:, 5:] * kernel)
 
 
+def empty_windows(image, kernel):
+    out = np.zeros((2, 2))
+    for i in range(2):
+        for j in range(2):
+            out[i, j] = np.argmax(image[i + 3 :, j : j + 2])  # starts below the image
+    return out
+
+
 def reads_a_number(image, kernel):
     return int("x")
 
@@ -118,6 +126,11 @@ def checker(function):
             "For a 3x3 image, your loops go one step too far (it failed at i = 2): a 2x2 kernel",
         ),
         (windows_too_small, "For a 3x3 image, a window of the image and the kernel have"),
+        (
+            empty_windows,
+            "For a 3x3 image, at i = 0, j = 0, a position that exists, the window you cut from "
+            "the image is empty",
+        ),
         (reads_a_number, "Your function reads_a_number() raised ValueError: invalid literal"),
         (writes_into_the_image, "For a 3x3 image, your writes_into_the_image changed the image"),
     ],

@@ -182,7 +182,7 @@ def call_sliding(
             ) from None
         # An empty window: a slice that starts past the image's edge gives no error, only an
         # empty array, and its .max() (or np.max) fails with "zero-size array".
-        empty = "zero-size array" in text
+        empty = "zero-size array" in text or "empty sequence" in text  # max / argmax
         if "broadcast" not in text and "out of bounds" not in text and not empty:
             with learner_errors(f"your {name}"):
                 raise
@@ -226,7 +226,8 @@ def _why_out_of_range(
         return (
             f"at {at}, a position that exists, the window you cut from the image is empty: "
             "the loops are right, the slice is not. The window for output (i, j) starts at "
-            "row i, column j (times the stride) and is as tall and wide as the window size."
+            "row i * stride, column j * stride, and is `size` rows tall and `size` columns "
+            "wide: image[i*stride : i*stride + size, j*stride : j*stride + size]."
         )
     if loops:
         return (
@@ -234,7 +235,10 @@ def _why_out_of_range(
             "array: the loops are right, the index is not."
         )
     if empty:
-        return f"a window you cut from the image is empty, so it has no largest value: {fits}."
+        return (
+            "a window you cut from the image is empty (NumPy cannot take the largest or "
+            f"smallest of nothing). Check where your slices start and end: {fits}."
+        )
     if broadcast:
         return (
             "a window of the image and the kernel have different shapes: each window must be "
