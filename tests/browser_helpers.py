@@ -199,9 +199,14 @@ def require_browser(reason: str) -> None:
     pytest.skip(reason)
 
 
+def chromium_binary() -> str:
+    """The Chromium to drive: COURSE_CHROMIUM, else Debian's."""
+    return os.environ.get("COURSE_CHROMIUM", CHROMIUM)
+
+
 def chromium_problem() -> str | None:
     """Why the browser tests cannot run here (no Chromium, no Playwright), or None if they can."""
-    path = os.environ.get("COURSE_CHROMIUM", CHROMIUM)
+    path = chromium_binary()
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
         return (
             f"no Chromium at {path}: install it (Debian/Ubuntu: sudo apt-get install chromium) "
@@ -219,7 +224,7 @@ def chromium_or_skip() -> str:
     problem = chromium_problem()
     if problem:
         require_browser(problem)
-    return os.environ.get("COURSE_CHROMIUM", CHROMIUM)
+    return chromium_binary()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -1,8 +1,9 @@
 """nbval's output check, for a lesson that ran somewhere else: in JupyterLab (test_browser.py).
 
 nbval runs a notebook and compares the outputs of each cell marked ``# NBVAL_CHECK_OUTPUT``
-with the committed ones: streams merged, stderr left out (tests/conftest.py), images and
-widget ids skipped, every string passed through the replacements of tests/nbval_sanitize.cfg.
+with the committed ones: streams merged, stderr left out (``without_stderr``, which
+conftest.py also gives nbval), images and widget ids skipped, every string passed through
+the replacements of tests/nbval_sanitize.cfg.
 ``mismatches`` makes the same comparison with nbval's own functions, so that a lesson the
 browser tests run in JupyterLab need not run a second time under nbval (see conftest.py).
 One difference is left: JupyterLab applies ``clear_output`` and display updates to what it

@@ -64,12 +64,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     --no-loadscope-reorder keeps this order.
     """
     in_browser = lessons_run_in_browser(items)
-    twice = [i for i in items if i.path.parent == LESSONS and i.path.name in in_browser]
+    kept, twice = [], []
+    for item in items:
+        ran_in_browser = item.path.parent == LESSONS and item.path.name in in_browser
+        (twice if ran_in_browser else kept).append(item)
     if twice:
         config.hook.pytest_deselected(items=twice)
-        items[:] = [
-            i for i in items if not (i.path.parent == LESSONS and i.path.name in in_browser)
-        ]
+        items[:] = kept
 
     def rank(item: pytest.Item) -> int:
         if item.get_closest_marker("browser"):
